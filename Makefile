@@ -1,0 +1,47 @@
+# Pharos — build, run and test. Every install step the project needs lives here.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+CONFIG ?=
+
+.PHONY: setup deps testdata build release run test fuzz bench bench-parse dictionary clean
+
+# Debian packages the build and tests need (skipped when already present).
+APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# Test corpus: pydicom's and pydicom-data's files, fetched from PyPI into TestData/ (ignored by git).
+testdata:
+	@bash Scripts/fetch-test-data.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+run: release
+	.build/release/pharos $(CONFIG)
+
+test: deps testdata
+	$(SWIFT) test
+
+fuzz: deps testdata
+	bash Scripts/fuzz.sh $(or $(SECONDS),300)
+
+# Parse throughput on the corpus and on 361 synthetic 512x512 CT slices, beside pydicom's.
+bench-parse: deps testdata
+	$(SWIFT) build -c release --product DICOMBench
+	@[ -d bench-data/ct ] || TestData/venv/bin/python Benchmarks/make-ct-series.py bench-data/ct 361
+	@echo "== Pharos DICOM reader, corpus"; .build/release/DICOMBench TestData/corpus
+	@echo "== pydicom, corpus"; TestData/venv/bin/python Benchmarks/reference-parse.py TestData/corpus
+	@echo "== Pharos DICOM reader, 361 CT slices 512x512"; .build/release/DICOMBench bench-data/ct
+	@echo "== pydicom, 361 CT slices 512x512"; TestData/venv/bin/python Benchmarks/reference-parse.py bench-data/ct
+
+dictionary:
+	$(PYTHON) Scripts/generate-dictionary.py
+
+clean:
+	rm -rf .build
