@@ -34,14 +34,20 @@ fuzz: deps testdata
 # Parse throughput on the corpus and on 361 synthetic 512x512 CT slices, beside pydicom's.
 bench-parse: deps testdata
 	$(SWIFT) build -c release --product DICOMBench
-	@[ -d bench-data/ct ] || TestData/venv/bin/python Benchmarks/make-ct-series.py bench-data/ct 361
+	@[ -d bench-data/ct ] || PYTHONPATH=TestData/pylib python3 Benchmarks/make-ct-series.py bench-data/ct 361
 	@echo "== Pharos DICOM reader, corpus"; .build/release/DICOMBench TestData/corpus
-	@echo "== pydicom, corpus"; TestData/venv/bin/python Benchmarks/reference-parse.py TestData/corpus
+	@echo "== pydicom, corpus"; PYTHONPATH=TestData/pylib python3 Benchmarks/reference-parse.py TestData/corpus
 	@echo "== Pharos DICOM reader, 361 CT slices 512x512"; .build/release/DICOMBench bench-data/ct
-	@echo "== pydicom, 361 CT slices 512x512"; TestData/venv/bin/python Benchmarks/reference-parse.py bench-data/ct
+	@echo "== pydicom, 361 CT slices 512x512"; PYTHONPATH=TestData/pylib python3 Benchmarks/reference-parse.py bench-data/ct
+
+# REST ingest (361 CT slices, uncompressed and JPEG 2000, 1 and 4 clients) and query latency (20,000 instances),
+# Pharos beside Debian's Orthanc. QUICK=1 for a short run, ORTHANC=0 to skip Orthanc, PHAROS_BIN=… for another binary.
+bench: deps testdata
+	QUICK="$(QUICK)" ORTHANC="$(ORTHANC)" PHAROS_BIN="$(PHAROS_BIN)" bash Benchmarks/bench.sh
 
 dictionary:
 	$(PYTHON) Scripts/generate-dictionary.py
+	$(PYTHON) Scripts/generate-uid-registry.py
 
 clean:
 	rm -rf .build

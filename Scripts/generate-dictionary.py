@@ -209,10 +209,13 @@ def main(argv):
     private_dic = args[1] if len(args) > 1 else DEFAULT_PRIVATE_DIC
     out_dir = args[2] if len(args) > 2 else DEFAULT_OUT_DIR
 
-    outputs = {
-        "DictionaryData.generated.swift": render_public(parse_public(dicom_dic), dicom_dic),
-        "PrivateDictionaryData.generated.swift": render_private(parse_private(private_dic), private_dic),
-    }
+    try:
+        outputs = {
+            "DictionaryData.generated.swift": render_public(parse_public(dicom_dic), dicom_dic),
+            "PrivateDictionaryData.generated.swift": render_private(parse_private(private_dic), private_dic),
+        }
+    except OSError as error:
+        sys.exit(f"cannot read {error.filename}: {error.strerror} (is Debian's libdcmtk17 installed?)")
     stale = []
     for name, text in outputs.items():
         target = os.path.join(out_dir, name)

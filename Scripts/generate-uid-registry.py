@@ -75,7 +75,10 @@ def main(argv):
         sys.exit(__doc__)
     source = args[0] if args else default_input()
     target = args[1] if len(args) > 1 else DEFAULT_OUT
-    text = render(read_table(source), source)
+    try:
+        text = render(read_table(source), source)
+    except OSError as error:
+        sys.exit(f"cannot read {error.filename}: {error.strerror}")
     current = None
     if os.path.exists(target):
         with open(target, encoding="utf-8") as f:

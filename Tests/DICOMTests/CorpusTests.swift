@@ -105,6 +105,17 @@ struct CorpusTests {
         #expect(skipped.dataSet.elements == full.dataSet.elements.filter { $0.tag != .pixelData })
     }
 
+    @Test("Files with bad values but a sound structure read, the bad values kept as they are")
+    func badValuesAreNotBadStructure() throws {
+        let badVR = try DICOMFile.read(contentsOf: CorpusFile(name: "pydicom/badVR.dcm").path)
+        #expect(badVR.dataSet[.numberOfFrames]?.string() == "1A")
+        #expect(badVR.dataSet[.numberOfFrames]?.integer == nil)
+        let badSequence = try DICOMFile.read(contentsOf: CorpusFile(name: "pydicom-data/bad_sequence.dcm").path)
+        let derivation = try #require(badSequence.dataSet[Tag(0x0008, 0x9215)]?.items)
+        #expect(derivation.count == 1)
+        #expect(derivation[0][Tag(0x0008, 0x0100)]?.string() == "121327")
+    }
+
     @Test("The corpus has files of every kind the reader must handle")
     func corpusCoverage() throws {
         var syntaxes: Set<String> = []
@@ -146,6 +157,10 @@ struct CorpusTests {
         if ours != theirs {
             let extra = Set(ours).subtracting(theirs).sorted(), missing = Set(theirs).subtracting(ours).sorted()
             out.append("top-level tags differ: extra \(extra), missing \(missing)")
+        }
+        // DCMTK's view as a second opinion, where it read the file (it misses a mislabelled VR encoding).
+        if let dcmtk = reference.dcmtk, dcmtk.ok, Set(dcmtk.topLevelTags) != Set(ours) {
+            out.append("top-level tags differ from DCMTK's: \(Set(dcmtk.topLevelTags).symmetricDifference(ours).sorted())")
         }
         if reference.topLevelCount != dataSet.count {
             out.append("top-level count \(dataSet.count) vs \(reference.topLevelCount ?? -1)")

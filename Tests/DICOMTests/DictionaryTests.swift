@@ -153,6 +153,39 @@ import Testing
         #expect(all.filter { $0.mask == ~0 }.count > 4000)
     }
 
+    @Test func fastIndexAgreesWithABruteForceScan() {
+        let all = DataDictionary.allEntries
+        let exact = Dictionary(all.filter { $0.mask == ~0 }.map { ($0.tag.rawValue, $0.keyword) },
+                               uniquingKeysWith: { first, _ in first })
+        let masked = all.filter { $0.mask != ~0 }.sorted {
+            $0.mask.nonzeroBitCount != $1.mask.nonzeroBitCount
+                ? $0.mask.nonzeroBitCount > $1.mask.nonzeroBitCount : $0.tag.rawValue < $1.tag.rawValue
+        }
+        func reference(_ tag: Tag) -> String? {
+            exact[tag.rawValue] ?? masked.first { $0.matches(tag) }?.keyword
+        }
+        let groups: [UInt16] = [0x0000, 0x0001, 0x0002, 0x0003, 0x0005, 0x0007, 0x0008, 0x0009, 0x000B, 0x000D,
+                                0x0010, 0x0011, 0x0020, 0x0029, 0x00FF, 0x0101, 0x2001, 0x5000, 0x5001, 0x501E,
+                                0x50FF, 0x5100, 0x6000, 0x6001, 0x6002, 0x60FE, 0x60FF, 0x6100, 0x7F00, 0x7F01,
+                                0x7FE0, 0x7FFE, 0x8001, 0xFFFE, 0xFFFF]
+        let elements: [UInt16] = [0x0000, 0x0001, 0x0005, 0x000F, 0x0010, 0x0011, 0x001F, 0x0020, 0x0040, 0x007F,
+                                  0x0080, 0x00FF, 0x0100, 0x1000, 0x1001, 0x3000, 0x3100, 0x31FF, 0x3200, 0xE000,
+                                  0xFFFF]
+        var disagreements: [String] = []
+        for group in groups {
+            for element in elements {
+                let tag = Tag(group, element)
+                let expected = reference(tag)
+                if DataDictionary.entry(for: tag)?.keyword != expected {
+                    disagreements.append(tag.description)
+                }
+                let expectedVR = expected.flatMap { DataDictionary.entry(forKeyword: $0) }?.vr ?? .UN
+                if DataDictionary.vr(for: tag) != expectedVR { disagreements.append("vr " + tag.description) }
+            }
+        }
+        #expect(disagreements.isEmpty)
+    }
+
     @Test func concurrentFirstUseIsSafe() async {
         let results = await withTaskGroup(of: Bool.self) { group in
             for _ in 0 ..< 8 {

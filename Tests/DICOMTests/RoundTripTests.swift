@@ -128,8 +128,13 @@ import Testing
                 }
                 continue
             }
-            let targets = source.isEncapsulated
+            var targets = source.isEncapsulated
                 ? [source] : [source] + Self.nativeSyntaxes.filter { $0 != source }
+            // zlib takes seconds per large image on a loaded 2-core machine; deflate's encoding is the explicit VR LE
+            // one, which large files still cover, so only files under 1 MB are also deflated (unless deflated already).
+            if file.dataSet.elements.reduce(0, { $0 + $1.valueLength }) > 1 << 20 {
+                targets.removeAll { $0.isDeflated && $0 != source }
+            }
             for target in targets {
                 do {
                     let bytes = try file.serialized(transferSyntax: target)

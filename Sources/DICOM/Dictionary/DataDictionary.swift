@@ -12,6 +12,7 @@ public struct DictionaryEntry: Sendable, Hashable {
     public let keyword: String
     public let isRetired: Bool
 
+    /// An entry; `mask` defaults to an exact tag.
     public init(tag: Tag, mask: UInt32 = ~0, vrs: [VR], vm: String, keyword: String, isRetired: Bool) {
         self.tag = tag
         self.mask = mask
@@ -40,7 +41,7 @@ public enum DataDictionary {
     /// Private creators and group lengths get DCMTK's generic entries (`PrivateCreator`, `GenericGroupLength`…).
     public static func entry(for tag: Tag) -> DictionaryEntry? {
         let tables = PublicDictionaryTables.shared
-        guard let index = tables.index(of: tag.rawValue) else { return nil }
+        guard let index = tables.index.find(tag.rawValue) else { return nil }
         return tables.all[index]
     }
 
@@ -59,9 +60,9 @@ public enum DataDictionary {
 
     /// The default VR of `tag` (UN when unknown), as an implicit VR reader needs it; cheaper than `entry(for:)`.
     public static func vr(for tag: Tag) -> VR {
-        let tables = PublicDictionaryTables.shared
-        guard let index = tables.index(of: tag.rawValue) else { return .UN }
-        return tables.defaultVRs[index]
+        let index = PublicDictionaryTables.fastIndex
+        guard let found = index.find(tag.rawValue) else { return .UN }
+        return index.defaultVRs[found]
     }
 
     /// Every public entry, sorted by tag then mask (repeating ranges may appear as several masked blocks).

@@ -172,14 +172,20 @@ struct DataSetEncoder {
         out.uint32(0)
     }
 
-    /// A copy of `bytes` with each `wordSize`-byte number reversed (little endian in memory to big endian on the wire).
+    /// A copy of `bytes` with each `wordSize`-byte number reversed (little endian in memory to big endian on the wire);
+    /// a trailing partial word is left as it is, as the reader does.
     static func swapped(_ bytes: [UInt8], wordSize: Int) -> [UInt8] {
         var copy = bytes
         let n = bytes.count / wordSize
         copy.withUnsafeMutableBufferPointer { buf in
-            for i in 0 ..< n {
-                var lo = i * wordSize, hi = lo + wordSize - 1
-                while lo < hi { buf.swapAt(lo, hi); lo += 1; hi -= 1 }
+            var offset = 0
+            for _ in 0 ..< n {
+                var lo = offset, hi = offset + wordSize - 1
+                while lo < hi {
+                    let t = buf[lo]; buf[lo] = buf[hi]; buf[hi] = t
+                    lo += 1; hi -= 1
+                }
+                offset += wordSize
             }
         }
         return copy
