@@ -1,0 +1,66 @@
+import DICOM
+
+/// The index of a Pharos server: operations sized to use cases, each one transaction in the backend (DESIGN.md).
+/// The SQLite backend is the embedded default; a PostgreSQL backend implements the same protocol.
+public protocol Index: Sendable {
+    /// Records a new instance and any new ancestors, with main tags, metadata, attachments and change-log rows,
+    /// in one transaction. With `overwrite`, an instance already present is replaced.
+    func store(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome
+
+    /// The resource with `publicID` at `level`, or nil.
+    func resource(_ level: ResourceLevel, _ publicID: String) async throws -> ResourceRecord?
+    /// Several resources at once (for `?expand` and find answers), in the order asked; missing ones are left out.
+    func resources(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceRecord]
+    /// Public IDs at `level` in insertion order, for `GET /{level}?since=&limit=`.
+    func list(_ level: ResourceLevel, since: Int, limit: Int?) async throws -> [String]
+    /// Public IDs of every descendant at `level` of a resource (e.g. the instances of a study).
+    func descendants(of level: ResourceLevel, _ publicID: String, at target: ResourceLevel) async throws -> [String]
+    /// The level of a public ID, whatever it is.
+    func level(of publicID: String) async throws -> ResourceLevel?
+    /// Resources whose identifier tag (PatientID, StudyInstanceUID, SeriesInstanceUID, SOPInstanceUID) equals `value`.
+    func lookup(identifier value: String) async throws -> [(level: ResourceLevel, publicID: String)]
+    /// Public IDs matching a find query, in insertion order. Constraints must be on main tags of the query level or
+    /// of its ancestors (`MainDicomTags.owningLevel`); any other tag throws `IndexError.unsupportedConstraint`,
+    /// so the caller filters those on the instances' headers itself.
+    func find(_ query: FindQuery) async throws -> [String]
+
+    /// Deletes a resource and its descendants, returning what went (files are removed by the caller afterwards).
+    func delete(_ level: ResourceLevel, _ publicID: String) async throws -> DeletionOutcome?
+
+    /// Attachments of a resource, and one by kind.
+    func attachments(_ level: ResourceLevel, _ publicID: String) async throws -> [Attachment]
+    /// The stored header (file bytes up to pixel data) of an instance, if one was recorded.
+    func header(ofInstance publicID: String) async throws -> [UInt8]?
+
+    /// Metadata of a resource ([:] when it does not exist); patients, studies and series also get `LastUpdate`.
+    func metadata(_ level: ResourceLevel, _ publicID: String) async throws -> [MetadataKind: String]
+    func setMetadata(_ level: ResourceLevel, _ publicID: String, _ kind: MetadataKind, _ value: String?) async throws -> Bool
+
+    /// The protected flag (protected patients are never recycled).
+    func setProtected(_ publicID: String, _ isProtected: Bool) async throws -> Bool
+
+    /// The change log: changes after `since`, at most `limit`, and whether the log is exhausted; `last` is, as in
+    /// Orthanc, the seq of the last change returned, or the highest seq of the log when none is returned.
+    func changes(since: Int64, limit: Int) async throws -> (changes: [Change], done: Bool, last: Int64)
+    func lastChange() async throws -> Change?
+    func clearChanges() async throws
+    func clearExports() async throws
+
+    /// Records a change not produced by ingest or deletion (stable events, metadata updates).
+    func logChange(_ type: ChangeType, _ level: ResourceLevel, _ publicID: String) async throws
+
+    /// Global statistics and per-resource statistics.
+    func statistics() async throws -> Statistics
+    func statistics(_ level: ResourceLevel, _ publicID: String) async throws -> Statistics?
+
+    /// Resources that have had no new instance for `age` seconds and are not yet stable: marks them stable and
+    /// answers them, so the caller can log Stable* changes (done here in the same transaction).
+    func markStable(olderThan age: Double) async throws -> [(level: ResourceLevel, publicID: String)]
+
+    /// The oldest unprotected patient (by last update), for recycling; nil when none can be recycled.
+    func oldestRecyclablePatient(excluding publicID: String?) async throws -> String?
+
+    /// Global key-value properties (schema version, server identity …).
+    func globalProperty(_ key: String) async throws -> String?
+    func setGlobalProperty(_ key: String, _ value: String) async throws
+}

@@ -1,0 +1,42 @@
+import DICOM
+import Foundation
+
+/// The compact blob that holds a resource's main tags for display: version byte 1, then for each tag in
+/// ascending order its number (UInt32 LE), the UTF-8 length (UInt32 LE) and the UTF-8 bytes.
+enum MainTagsCodec {
+    static func encode(_ tags: MainTags) -> Data {
+        var out = Data([1])
+        for (tag, value) in tags.sorted(by: { $0.key < $1.key }) {
+            let utf8 = Array(value.utf8)
+            append(&out, tag.rawValue)
+            append(&out, UInt32(truncatingIfNeeded: utf8.count))
+            out.append(contentsOf: utf8)
+        }
+        return out
+    }
+
+    static func decode(_ data: Data) throws(IndexError) -> MainTags {
+        let bytes = [UInt8](data)
+        guard let version = bytes.first else { return [:] }
+        guard version == 1 else { throw IndexError(.corrupt, "Main tags stored in an unknown format (\(version))") }
+        var tags: MainTags = [:]
+        var i = 1
+        func u32(_ at: Int) -> UInt32 {
+            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        }
+        while i < bytes.count {
+            guard bytes.count - i >= 8 else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            let tag = Tag(rawValue: u32(i))
+            let length = Int(u32(i + 4))
+            i += 8
+            guard bytes.count - i >= length else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            tags[tag] = String(decoding: bytes[i ..< i + length], as: UTF8.self)
+            i += length
+        }
+        return tags
+    }
+
+    private static func append(_ data: inout Data, _ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) }
+    }
+}

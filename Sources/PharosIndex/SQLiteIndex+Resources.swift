@@ -1,0 +1,122 @@
+import DICOM
+import Foundation
+import GRDB
+
+extension SQLiteIndex {
+    /// Rows per `IN (…)` list, well under SQLite's variable limit.
+    static let chunk = 500
+
+    public func resource(_ level: ResourceLevel, _ publicID: String) async throws -> ResourceRecord? {
+        try await resources(level, [publicID]).first
+    }
+
+    public func resources(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceRecord] {
+        if publicIDs.isEmpty { return [] }
+        return try await read("read resources") { db in
+            var found: [String: ResourceRecord] = [:]
+            for start in stride(from: 0, to: publicIDs.count, by: Self.chunk) {
+                let part = Array(publicIDs[start ..< min(start + Self.chunk, publicIDs.count)])
+                for record in try Self.records(db, level, part) { found[record.publicID] = record }
+            }
+            return publicIDs.compactMap { found[$0] }
+        }
+    }
+
+    /// Full records of some resources of one level, with a constant number of queries.
+    static func records(_ db: Database, _ level: ResourceLevel, _ publicIDs: [String]) throws -> [ResourceRecord] {
+        let marks = Array(repeating: "?", count: publicIDs.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT r.id, r.publicId, p.publicId AS parentPublicId, r.mainTags, r.patientTags, r.isProtected,
+                   r.lastUpdate, r.isStable, r.expectedInstances
+            FROM resources r LEFT JOIN resources p ON p.id = r.parentId
+            WHERE r.level = ? AND r.publicId IN (\(marks))
+            """, arguments: StatementArguments([level.rawValue]) + StatementArguments(publicIDs))
+        if rows.isEmpty { return [] }
+        let ids: [Int64] = rows.map { $0["id"] }
+        let idMarks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+        let idArgs = StatementArguments(ids)
+
+        var children: [Int64: [String]] = [:]
+        if level != .instance {
+            for r in try Row.fetchAll(db, sql: "SELECT parentId, publicId FROM resources WHERE parentId IN (\(idMarks)) ORDER BY id",
+                                      arguments: idArgs) {
+                children[r["parentId"], default: []].append(r["publicId"])
+            }
+        }
+        var labels: [Int64: [String]] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT resourceId, label FROM labels WHERE resourceId IN (\(idMarks)) ORDER BY label",
+                                  arguments: idArgs) {
+            labels[r["resourceId"], default: []].append(r["label"])
+        }
+        var dicom: [Int64: Attachment] = [:]
+        var indexInSeries: [Int64: Int] = [:]
+        if level == .instance {
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE kind = 1 AND resourceId IN (\(idMarks))",
+                                      arguments: idArgs) {
+                dicom[r["resourceId"]] = attachment(r)
+            }
+            for r in try Row.fetchAll(db, sql: "SELECT resourceId, value FROM metadata WHERE kind = ? AND resourceId IN (\(idMarks))",
+                                      arguments: StatementArguments([MetadataKind.indexInSeries.rawValue]) + idArgs) {
+                let text: String = r["value"]
+                if let n = Int(text.trimmingCharacters(in: .whitespaces)) { indexInSeries[r["resourceId"]] = n }
+            }
+        }
+        return try rows.map { row in
+            let id: Int64 = row["id"]
+            let patientBlob: Data? = row["patientTags"]
+            let lastUpdate: Double? = row["lastUpdate"]
+            return ResourceRecord(
+                level: level, publicID: row["publicId"], parentID: row["parentPublicId"],
+                childrenIDs: children[id] ?? [], mainTags: try MainTagsCodec.decode(row["mainTags"]),
+                patientMainTags: try patientBlob.map(MainTagsCodec.decode) ?? [:],
+                isStable: row["isStable"], isProtected: row["isProtected"],
+                lastUpdate: lastUpdate.map(Timestamp.format) ?? "", labels: labels[id] ?? [],
+                expectedInstances: row["expectedInstances"], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
+        }
+    }
+
+    public func list(_ level: ResourceLevel, since: Int, limit: Int?) async throws -> [String] {
+        try await read("list resources") { db in
+            try String.fetchAll(db, sql: "SELECT publicId FROM resources WHERE level = ? ORDER BY id LIMIT ? OFFSET ?",
+                                arguments: [level.rawValue, limit ?? -1, max(0, since)])
+        }
+    }
+
+    public func descendants(of level: ResourceLevel, _ publicID: String,
+                            at target: ResourceLevel) async throws -> [String] {
+        guard target >= level else { return [] }
+        return try await read("list descendants") { db in
+            // One join per level between the resource and the target level.
+            var sql = "SELECT t\(target.rawValue).publicId FROM resources t\(level.rawValue)"
+            if target > level {
+                for l in (level.rawValue + 1) ... target.rawValue {
+                    sql += " JOIN resources t\(l) ON t\(l).parentId = t\(l - 1).id"
+                }
+            }
+            sql += " WHERE t\(level.rawValue).publicId = ? AND t\(level.rawValue).level = ? ORDER BY t\(target.rawValue).id"
+            return try String.fetchAll(db, sql: sql, arguments: [publicID, level.rawValue])
+        }
+    }
+
+    public func level(of publicID: String) async throws -> ResourceLevel? {
+        try await read("find the level of a resource") { db in
+            try Int.fetchOne(db, sql: "SELECT level FROM resources WHERE publicId = ?", arguments: [publicID])
+                .flatMap(ResourceLevel.init(rawValue:))
+        }
+    }
+
+    public func lookup(identifier value: String) async throws -> [(level: ResourceLevel, publicID: String)] {
+        let found = try await read("look up an identifier") { db -> [StableItem] in
+            var out: [StableItem] = []
+            for level in ResourceLevel.allCases {
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT r.publicId FROM identifiers i JOIN resources r ON r.id = i.resourceId
+                    WHERE i.tag = ? AND i.value = ? AND r.level = ? ORDER BY r.id
+                    """, arguments: [Int64(level.identifierTag.rawValue), value, level.rawValue])
+                out += rows.map { StableItem(level: level, publicID: $0["publicId"]) }
+            }
+            return out
+        }
+        return found.map { ($0.level, $0.publicID) }
+    }
+}

@@ -1,0 +1,188 @@
+import DICOM
+import Foundation
+import GRDB
+
+/// The embedded index: one SQLite file `index.sqlite` in WAL mode, opened through a GRDB `DatabasePool`
+/// (one writer, concurrent readers). Stores are grouped into shared write transactions (`StoreBatcher`).
+public final class SQLiteIndex: Index {
+    /// The database file name inside the index directory.
+    public static let fileName = "index.sqlite"
+    /// The schema version this build writes.
+    public static var schemaVersion: Int { SQLiteSchema.version }
+
+    let pool: DatabasePool
+    private let batcher: StoreBatcher
+    /// Path of the database file.
+    public let path: String
+
+    /// Opens (creating and migrating when needed) `index.sqlite` in `directory`.
+    /// With `durable` (the default), each commit is synced to disk (`synchronous=FULL`); otherwise a power
+    /// loss may lose the last commits, while a crash of the process still loses nothing.
+    public init(directory: String, durable: Bool = true) throws(IndexError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw IndexError(.cannotOpen, "Cannot create IndexDirectory: check the path and its permissions (\(error.localizedDescription))")
+        }
+        path = (directory as NSString).appendingPathComponent(Self.fileName)
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(30)
+        config.label = "PharosIndex"
+        let synchronous = durable ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw IndexError(.cannotOpen, "Cannot open the index \(path): \(IndexError.wrap(error, "open it").message)")
+        }
+        batcher = StoreBatcher(pool: pool)
+    }
+
+    // MARK: helpers
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.read(body) } catch { throw IndexError.wrap(error, operation) }
+    }
+
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do { return try await pool.write(body) } catch { throw IndexError.wrap(error, operation) }
+    }
+
+    static func internalID(_ db: Database, _ level: ResourceLevel, _ publicID: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM resources WHERE publicId = ? AND level = ?"),
+                           arguments: [publicID, level.rawValue])
+    }
+
+    static func logChange(_ db: Database, _ type: ChangeType, _ level: ResourceLevel, _ publicID: String,
+                          date: String) throws -> Int64 {
+        try db.cachedStatement(sql: "INSERT INTO changes(type, level, publicId, date) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [type.rawValue, level.rawValue, publicID, date])
+        return db.lastInsertedRowID
+    }
+
+    // MARK: Index — store
+
+    public func store(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome {
+        try await batcher.submit(instance, overwrite: overwrite)
+    }
+
+    // MARK: Index — metadata, protection, globals
+
+    public func metadata(_ level: ResourceLevel, _ publicID: String) async throws -> [MetadataKind: String] {
+        try await read("read metadata") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, lastUpdate FROM resources WHERE publicId = ? AND level = ?",
+                                             arguments: [publicID, level.rawValue]) else { return [:] }
+            let id: Int64 = row["id"]
+            var out: [MetadataKind: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT kind, value FROM metadata WHERE resourceId = ?", arguments: [id]) {
+                out[MetadataKind(rawValue: r["kind"])] = r["value"]
+            }
+            if level != .instance, let t: Double = row["lastUpdate"] { out[.lastUpdate] = Timestamp.format(t) }
+            return out
+        }
+    }
+
+    public func setMetadata(_ level: ResourceLevel, _ publicID: String, _ kind: MetadataKind,
+                            _ value: String?) async throws -> Bool {
+        try await write("write metadata") { db in
+            guard let id = try Self.internalID(db, level, publicID) else { return false }
+            if let value {
+                try db.execute(sql: "INSERT OR REPLACE INTO metadata(resourceId, kind, value) VALUES (?, ?, ?)",
+                               arguments: [id, kind.rawValue, value])
+            } else {
+                try db.execute(sql: "DELETE FROM metadata WHERE resourceId = ? AND kind = ?", arguments: [id, kind.rawValue])
+            }
+            return true
+        }
+    }
+
+    public func setProtected(_ publicID: String, _ isProtected: Bool) async throws -> Bool {
+        try await write("change the protection of a patient") { db in
+            try db.execute(sql: "UPDATE resources SET isProtected = ? WHERE publicId = ? AND level = 0",
+                           arguments: [isProtected, publicID])
+            return db.changesCount > 0
+        }
+    }
+
+    public func globalProperty(_ key: String) async throws -> String? {
+        try await read("read a global property") { db in
+            try String.fetchOne(db, sql: "SELECT value FROM globals WHERE key = ?", arguments: [key])
+        }
+    }
+
+    public func setGlobalProperty(_ key: String, _ value: String) async throws {
+        try await write("write a global property") { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO globals(key, value) VALUES (?, ?)", arguments: [key, value])
+        }
+    }
+
+    // MARK: Index — attachments and headers
+
+    public func attachments(_ level: ResourceLevel, _ publicID: String) async throws -> [Attachment] {
+        try await read("read attachments") { db in
+            guard let id = try Self.internalID(db, level, publicID) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE resourceId = ? ORDER BY kind",
+                                    arguments: [id]).map(Self.attachment)
+        }
+    }
+
+    public func header(ofInstance publicID: String) async throws -> [UInt8]? {
+        try await read("read an instance header") { db in
+            let data = try Data.fetchOne(db, sql: """
+                SELECT h.header FROM headers h JOIN resources r ON r.id = h.resourceId
+                WHERE r.publicId = ? AND r.level = 3
+                """, arguments: [publicID])
+            return data.map { [UInt8]($0) }
+        }
+    }
+
+    static func attachment(_ row: Row) -> Attachment {
+        Attachment(kind: AttachmentKind(rawValue: row["kind"]), uuid: row["uuid"],
+                   compressedSize: row["compressedSize"], uncompressedSize: row["uncompressedSize"],
+                   compression: row["compression"], md5Compressed: row["md5Compressed"],
+                   md5Uncompressed: row["md5Uncompressed"])
+    }
+
+    // MARK: Index — recycling and stability
+
+    public func oldestRecyclablePatient(excluding publicID: String?) async throws -> String? {
+        try await read("choose a patient to recycle") { db in
+            try String.fetchOne(db, sql: """
+                SELECT publicId FROM resources WHERE level = 0 AND isProtected = 0 AND publicId IS NOT ?
+                ORDER BY recycleOrder, id LIMIT 1
+                """, arguments: [publicID])
+        }
+    }
+
+    public func markStable(olderThan age: Double) async throws -> [(level: ResourceLevel, publicID: String)] {
+        let now = Timestamp.now()
+        let list = try await write("mark resources as stable") { db -> [StableItem] in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, level, publicId FROM resources
+                WHERE isStable = 0 AND level < 3 AND lastUpdate <= ?
+                ORDER BY level DESC, id
+                """, arguments: [now - age])
+            let date = Timestamp.format(now)
+            var out: [StableItem] = []
+            for row in rows {
+                let level = ResourceLevel(rawValue: row["level"]) ?? .series
+                let publicID: String = row["publicId"]
+                try db.execute(sql: "UPDATE resources SET isStable = 1 WHERE id = ?", arguments: [row["id"] as Int64])
+                let type: ChangeType = level == .patient ? .stablePatient : level == .study ? .stableStudy : .stableSeries
+                _ = try Self.logChange(db, type, level, publicID, date: date)
+                out.append(StableItem(level: level, publicID: publicID))
+            }
+            return out
+        }
+        return list.map { ($0.level, $0.publicID) }
+    }
+
+    struct StableItem: Sendable {
+        var level: ResourceLevel
+        var publicID: String
+    }
+}

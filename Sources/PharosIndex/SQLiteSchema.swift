@@ -1,0 +1,102 @@
+import GRDB
+
+/// The SQLite schema, as named append-only migrations (never edit a registered migration: add a new one).
+enum SQLiteSchema {
+    /// Recorded in the `globals` table under `SchemaVersion`; bumped by each migration that changes the schema.
+    static let version = 1
+    static let versionKey = "SchemaVersion"
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-resources") { db in
+            try db.execute(sql: """
+                CREATE TABLE resources (
+                    id INTEGER PRIMARY KEY,
+                    level INTEGER NOT NULL,
+                    publicId TEXT NOT NULL UNIQUE,
+                    parentId INTEGER REFERENCES resources(id) ON DELETE CASCADE,
+                    mainTags BLOB NOT NULL,
+                    patientTags BLOB,
+                    isProtected INTEGER NOT NULL DEFAULT 0,
+                    lastUpdate REAL,
+                    isStable INTEGER NOT NULL DEFAULT 0,
+                    recycleOrder INTEGER,
+                    expectedInstances INTEGER
+                );
+                CREATE INDEX resources_parent ON resources(parentId);
+                CREATE INDEX resources_level ON resources(level, id);
+                CREATE INDEX resources_unstable ON resources(lastUpdate) WHERE isStable = 0 AND level < 3;
+                CREATE INDEX resources_recycling ON resources(recycleOrder) WHERE level = 0;
+
+                CREATE TABLE identifiers (
+                    resourceId INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                    tag INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    norm TEXT NOT NULL,
+                    PRIMARY KEY (resourceId, tag)
+                ) WITHOUT ROWID;
+                CREATE INDEX identifiers_value ON identifiers(tag, value);
+                CREATE INDEX identifiers_norm ON identifiers(tag, norm);
+
+                CREATE TABLE metadata (
+                    resourceId INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                    kind INTEGER NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (resourceId, kind)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE attachments (
+                    resourceId INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                    kind INTEGER NOT NULL,
+                    uuid TEXT NOT NULL,
+                    compressedSize INTEGER NOT NULL,
+                    uncompressedSize INTEGER NOT NULL,
+                    compression INTEGER NOT NULL,
+                    md5Compressed TEXT NOT NULL,
+                    md5Uncompressed TEXT NOT NULL,
+                    PRIMARY KEY (resourceId, kind)
+                ) WITHOUT ROWID;
+                CREATE INDEX attachments_uuid ON attachments(uuid);
+
+                CREATE TABLE headers (
+                    resourceId INTEGER PRIMARY KEY REFERENCES resources(id) ON DELETE CASCADE,
+                    header BLOB NOT NULL
+                );
+
+                CREATE TABLE labels (
+                    resourceId INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                    label TEXT NOT NULL,
+                    PRIMARY KEY (resourceId, label)
+                ) WITHOUT ROWID;
+                CREATE INDEX labels_label ON labels(label);
+
+                CREATE TABLE changes (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    type INTEGER NOT NULL,
+                    level INTEGER NOT NULL,
+                    publicId TEXT NOT NULL,
+                    date TEXT NOT NULL
+                );
+
+                CREATE TABLE exports (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    level INTEGER NOT NULL,
+                    publicId TEXT NOT NULL,
+                    remoteModality TEXT NOT NULL,
+                    patientId TEXT,
+                    studyInstanceUid TEXT,
+                    seriesInstanceUid TEXT,
+                    sopInstanceUid TEXT,
+                    date TEXT NOT NULL
+                );
+
+                CREATE TABLE globals (
+                    key TEXT PRIMARY KEY,
+                    value TEXT NOT NULL
+                ) WITHOUT ROWID;
+                """)
+            try db.execute(sql: "INSERT INTO globals(key, value) VALUES (?, ?)", arguments: [versionKey, "1"])
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,25 @@
+import DICOM
+import Hummingbird
+import NIOCore
+
+extension Response {
+    /// A JSON answer, pretty-printed as Orthanc answers.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = value.serializedBytes(.orthanc)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Raw bytes with a content type.
+    static func bytes(_ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok,
+                      extraHeaders: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: contentType]
+        headers.append(contentsOf: extraHeaders)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// Plain text, as Orthanc answers a few routes (e.g. `/tools/generate-uid`, metadata values).
+    static func text(_ text: String, contentType: String = "text/plain; charset=utf-8") -> Response {
+        bytes(Array(text.utf8), contentType: contentType)
+    }
+}

@@ -1,0 +1,12 @@
+/// Every route group, registered once at start-up; each group gets only the services it uses.
+func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: ServerConfiguration) {
+    let instanceData = InstanceData(index: services.index, storage: services.storage)
+    SystemRoutes(configuration: configuration, index: services.index).register(on: routes)
+    InstanceRoutes(ingest: services.ingest, instanceData: instanceData, configuration: configuration).register(on: routes)
+    ContentRoutes(instanceData: instanceData, configuration: configuration).register(on: routes)
+    ResourceRoutes(index: services.index, deletion: services.deletion, instanceData: instanceData,
+                   configuration: configuration).register(on: routes)
+    ChangeRoutes(index: services.index).register(on: routes)
+    ToolsRoutes(index: services.index, finder: services.finder, instanceData: instanceData,
+                configuration: configuration).register(on: routes)
+}

@@ -1,0 +1,144 @@
+import DICOM
+import Hummingbird
+import PharosIndex
+
+/// How main tags are keyed in an answer: by name (default), `?short` (`gggg,eeee` → value), `?full`.
+enum TagFormat: Sendable {
+    case human, short, full
+
+    /// The format a request asks for with `?short` or `?full`.
+    init(_ request: Request) {
+        if request.flag("full") { self = .full } else if request.flag("short") { self = .short } else { self = .human }
+    }
+
+    func render(_ tags: MainTags) -> JSONValue {
+        var object = JSONObject()
+        for (tag, value) in tags.sorted(by: { $0.key < $1.key }) {
+            switch self {
+            case .human: object[DataDictionary.name(for: tag)] = .string(value)
+            case .short: object[tag.hex(separator: ",")] = .string(value)
+            case .full:
+                object[tag.hex(separator: ",")] = [
+                    "Name": .string(DataDictionary.name(for: tag)), "Type": "String", "Value": .string(value),
+                ]
+            }
+        }
+        return .object(object)
+    }
+}
+
+extension Request {
+    /// An Orthanc Boolean query argument: present without value or `true`/`1` is true; `false`/`0` or absent is false.
+    func flag(_ name: String) -> Bool {
+        guard let value = uri.queryParameters.get(name) else { return false }
+        switch value.lowercased() {
+        case "", "true", "1", "yes": return true
+        default: return false
+        }
+    }
+
+    /// A non-negative integer query argument; 400 when it is not one.
+    func integer(_ name: String) throws -> Int? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text), value >= 0 else {
+            throw RESTError(.parameterOutOfRange, "The \"\(name)\" argument must be a non-negative integer")
+        }
+        return value
+    }
+
+    /// The `{id}` route parameter.
+    func id(_ context: PharosRequestContext) throws -> String {
+        guard let id = context.parameters.get("id") else { throw RESTError.unknownResource() }
+        return id
+    }
+}
+
+/// Renders resources as Orthanc's expanded objects (section 3.3 of the API reference).
+struct ResourcePresenter: Sendable {
+    let index: any Index
+
+    /// The record of a resource, or 404.
+    func record(_ level: ResourceLevel, _ id: String) async throws -> ResourceRecord {
+        guard let record = try await index.resource(level, id) else { throw RESTError.unknownResource() }
+        return record
+    }
+
+    func expand(_ level: ResourceLevel, _ ids: [String], format: TagFormat,
+                requestedTags: [Tag] = [], instanceData: InstanceData? = nil) async throws -> JSONValue {
+        var out: [JSONValue] = []
+        for record in try await index.resources(level, ids) {
+            out.append(try await json(record, format: format, requestedTags: requestedTags, instanceData: instanceData))
+        }
+        return .array(out)
+    }
+
+    func json(_ r: ResourceRecord, format: TagFormat, requestedTags: [Tag] = [],
+              instanceData: InstanceData? = nil) async throws -> JSONValue {
+        var o = JSONObject()
+        o["ID"] = .string(r.publicID)
+        o["Type"] = .string(r.level.name)
+        o["MainDicomTags"] = format.render(r.mainTags)
+        o["Labels"] = .array(r.labels.map { .string($0) })
+        if let parent = r.parentID, let parentLevel = r.level.parent {
+            o["Parent" + parentLevel.name] = .string(parent)
+        }
+        let children: JSONValue = .array(r.childrenIDs.map { .string($0) })
+        switch r.level {
+        case .patient: o["Studies"] = children
+        case .study:
+            o["Series"] = children
+            o["PatientMainDicomTags"] = format.render(r.patientMainTags)
+        case .series:
+            o["Instances"] = children
+            o["ExpectedNumberOfInstances"] = r.expectedInstances.map { .integer(Int64($0)) } ?? .null
+            o["Status"] = .string(try await seriesStatus(r))
+        case .instance:
+            o["FileSize"] = .integer(r.dicomAttachment?.uncompressedSize ?? 0)
+            o["FileUuid"] = .string(r.dicomAttachment?.uuid ?? "")
+            o["IndexInSeries"] = r.indexInSeries.map { .integer(Int64($0)) } ?? .null
+        }
+        if r.level != .instance {
+            o["IsStable"] = .bool(r.isStable)
+            if !r.lastUpdate.isEmpty { o["LastUpdate"] = .string(r.lastUpdate) }
+        }
+        if !requestedTags.isEmpty, let instanceData {
+            o["RequestedTags"] = try await self.requestedTags(r, requestedTags, format: format, data: instanceData)
+        }
+        return .object(o)
+    }
+
+    /// Orthanc's completeness of a series from ExpectedNumberOfInstances and the instances' IndexInSeries.
+    func seriesStatus(_ r: ResourceRecord) async throws -> String {
+        guard let expected = r.expectedInstances, expected > 0 else { return "Unknown" }
+        var seen = Set<Int>()
+        for instance in try await index.resources(.instance, r.childrenIDs) {
+            guard let i = instance.indexInSeries else { return "Unknown" }
+            guard i >= 1 && i <= expected, seen.insert(i).inserted else { return "Inconsistent" }
+        }
+        return seen.count == expected ? "Complete" : "Missing"
+    }
+
+    /// The requested tags of a resource: from its main tags or its ancestors', else from one instance's header.
+    private func requestedTags(_ r: ResourceRecord, _ tags: [Tag], format: TagFormat,
+                               data: InstanceData) async throws -> JSONValue {
+        var values: MainTags = [:]
+        var missing: [Tag] = []
+        for tag in tags {
+            if let v = r.mainTags[tag] ?? r.patientMainTags[tag] { values[tag] = v } else { missing.append(tag) }
+        }
+        if !missing.isEmpty {
+            let instance = r.level == .instance ? r.publicID
+                : try await index.descendants(of: r.level, r.publicID, at: .instance).first
+            if let instance, let dataSet = try? await data.dataSet(ofInstance: instance) {
+                let cs = dataSet.specificCharacterSet()
+                for tag in missing { if let v = dataSet[tag]?.string(cs) { values[tag] = v } }
+            }
+        }
+        return format.render(values)
+    }
+
+    /// `{ID, Path, Type}` of a resource, as lookups and deletions answer.
+    static func reference(_ level: ResourceLevel, _ id: String) -> JSONValue {
+        ["ID": .string(id), "Path": .string("/\(level.collection)/\(id)"), "Type": .string(level.name)]
+    }
+}

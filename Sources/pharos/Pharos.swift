@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PharosServer
+
+/// The `pharos` command: serve (the default) or import.
+@main
+struct Pharos: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pharos",
+        abstract: "Pharos, a DICOM server with Orthanc's REST API.",
+        version: PharosVersion.version,
+        subcommands: [Serve.self, Import.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+/// `pharos [CONFIG]`: start the server.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Start the server (the default).")
+
+    @Argument(help: "An Orthanc-format JSON configuration file, or a folder of .json files merged.")
+    var config: String?
+
+    @Flag(help: "Log more (info and debug).")
+    var verbose = false
+
+    @Flag(help: "Log everything (trace).")
+    var trace = false
+
+    @Option(name: .customLong("config"), help: "Write a commented default configuration to FILE and exit.")
+    var writeConfig: String?
+
+    func run() async throws {
+        if let writeConfig {
+            try DefaultConfiguration.text.write(toFile: writeConfig, atomically: true, encoding: .utf8)
+            return
+        }
+        var logger = Logger(label: "pharos")
+        logger.logLevel = trace ? .trace : verbose ? .debug : .info
+        let values: [String: ConfigurationValue]
+        let settings: ServerConfiguration
+        do {
+            values = try ConfigurationLoader.load(path: config)
+            settings = try ServerConfiguration(values: values) { key in
+                logger.info("Configuration key \"\(key)\" is not used by Pharos; ignored")
+            }
+        } catch {
+            FileHandle.standardError.write(Data("pharos: \(error.message)\n".utf8))
+            throw ExitCode(2)
+        }
+        try await PharosServer(configuration: settings, logger: logger).run()
+    }
+}

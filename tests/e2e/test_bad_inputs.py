@@ -1,0 +1,65 @@
+"""Bad requests are refused with Orthanc's status codes, nothing is stored, and the server keeps serving."""
+import json
+
+from conftest import is_orthanc
+from helpers import pick, stored_files
+
+
+def _counts(server):
+    statistics = server.get_json("/statistics")
+    return statistics["CountInstances"], statistics["CountPatients"]
+
+
+def test_non_dicom_body(server, corpus):
+    for body in (b"hello world", b"\x00" * 132 + b"not dicom", json.dumps({"a": 1}).encode(), b""):
+        answer = server.upload(body)
+        assert answer.status == 400, (body[:20], answer)
+        error = answer.json()
+        assert error["HttpStatus"] == 400 and error["Method"] == "POST" and error["Uri"] == "/instances"
+        assert "Message" in error and "OrthancError" in error and "OrthancStatus" in error
+    assert _counts(server) == (0, 0)
+    assert stored_files(server.folder / "storage") == []
+    assert server.get_json("/changes")["Changes"] == []
+
+
+def test_truncated_file(server, corpus):
+    f = pick(corpus, "CT_small.dcm")
+    data = f.path.read_bytes()
+    # Cut inside the header (before the identifiers), where no reader can make an instance of it.
+    answer = server.upload(data[:200])
+    assert answer.status == 400, answer
+    assert _counts(server) == (0, 0)
+    # The whole file still goes in afterwards.
+    assert server.upload(f.path).json()["Status"] == "Success"
+
+
+def test_bad_json_to_find(server, corpus):
+    bodies = [b"{bad", b"[1, 2]", b'{"Level": "Nowhere", "Query": {}}']
+    if not is_orthanc(server.binary):
+        bodies.append(b'{"Level": "Study", "Query": 3}')  # Orthanc 1.10 answers 500 here; 400 is right
+    for body in bodies:
+        answer = server.post("/tools/find", body, headers={"Content-Type": "application/json"})
+        assert answer.status == 400, (body, answer)
+    answer = server.post("/tools/find", {"Level": "Study", "Query": {}})
+    assert answer.status == 200 and answer.json() == []
+
+
+def test_unknown_routes_and_resources(server):
+    assert server.get("/instances/0123-not-an-id").status == 404
+    assert server.get("/patients/ffffffff-ffffffff-ffffffff-ffffffff-ffffffff").status == 404
+    assert server.get("/no/such/route").status == 404
+    assert server.delete("/studies/ffffffff-ffffffff-ffffffff-ffffffff-ffffffff").status == 404
+    answer = server.request("PUT", "/instances", body=b"x")
+    assert answer.status == 405
+    assert "POST" in answer.headers.get("Allow", "") and "GET" in answer.headers.get("Allow", "")
+
+
+def test_server_still_serves_after_bad_inputs(server, corpus):
+    server.upload(b"garbage")
+    server.post("/tools/find", b"{", headers={"Content-Type": "application/json"})
+    server.upload(b"DICM" * 1000)
+    assert server.get_json("/system")["Name"] == "PharosE2E"
+    f = pick(corpus, "MR_small.dcm")
+    answer = server.upload(f.path)
+    assert answer.status == 200 and answer.json()["ID"] == f.instance_id
+    assert _counts(server) == (1, 1)
