@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The one error type of the index, with a message a user can act on. Statement arguments (patient names, IDs)
 /// never appear in messages.

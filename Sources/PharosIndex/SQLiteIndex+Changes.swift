@@ -1,5 +1,5 @@
 import DICOM
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     /// Changes after `since` (at most `limit`), `done` when no more follow, and `last` as Orthanc reports it:

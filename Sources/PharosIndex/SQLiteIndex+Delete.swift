@@ -1,5 +1,5 @@
 import DICOM
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     /// The internal IDs of a resource and all its descendants.

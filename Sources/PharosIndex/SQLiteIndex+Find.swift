@@ -1,5 +1,5 @@
 import DICOM
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     /// Translates a find into one SQL query on the `identifiers` table (constraints on ancestors through joins on

@@ -1,6 +1,6 @@
 import DICOM
 import Foundation
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     /// Rows per `IN (…)` list, well under SQLite's variable limit.

@@ -1,5 +1,5 @@
 import DICOM
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     public func statistics() async throws -> Statistics {

@@ -1,6 +1,6 @@
 import DICOM
 import Foundation
-import GRDB
+internal import GRDB
 
 extension SQLiteIndex {
     /// Records one instance inside the caller's transaction (a savepoint of a group commit).

@@ -1,6 +1,6 @@
 import DICOM
 import Foundation
-import GRDB
+internal import GRDB
 
 /// The embedded index: one SQLite file `index.sqlite` in WAL mode, opened through a GRDB `DatabasePool`
 /// (one writer, concurrent readers). Stores are grouped into shared write transactions (`StoreBatcher`).

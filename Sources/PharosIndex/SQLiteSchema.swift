@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// The SQLite schema, as named append-only migrations (never edit a registered migration: add a new one).
 enum SQLiteSchema {

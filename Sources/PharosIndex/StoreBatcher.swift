@@ -1,4 +1,4 @@
-import GRDB
+internal import GRDB
 
 /// Group commit: stores that arrive while a write transaction is running wait and are then written together in
 /// the next one. Each instance has its own savepoint, so a failing instance does not fail its neighbours.
