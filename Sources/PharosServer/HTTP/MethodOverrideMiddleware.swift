@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 
 /// `?_method=` and `X-HTTP-Method-Override` on a POST, as Orthanc accepts them for clients that can only POST.
