@@ -4,13 +4,18 @@ SWIFT ?= swift
 PYTHON ?= python3
 CONFIG ?=
 
-.PHONY: setup deps testdata build release run test fuzz bench bench-parse dictionary clean
+.PHONY: setup deps pydeps testdata build release run test test-swift test-e2e fuzz bench bench-parse dictionary clean
 
 # Debian packages the build and tests need (skipped when already present).
-APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev
+APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev libjpeg62-turbo-dev libopenjp2-7-dev libcharls-dev pkg-config
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# Python tools the end-to-end tests drive the server with (pytest; pynetdicom as a real DICOM peer).
+PIP_PACKAGES := pytest pynetdicom
+pydeps:
+	@for p in $(PIP_PACKAGES); do $(PYTHON) -c "import $$p" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check $$p; done
 
 # Test corpus: pydicom's and pydicom-data's files, fetched from PyPI into TestData/ (ignored by git).
 testdata:
@@ -25,8 +30,18 @@ release: deps
 run: release
 	.build/release/pharos $(CONFIG)
 
-test: deps testdata
+test: deps pydeps testdata
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	PHAROS_BIN=$(CURDIR)/.build/debug/pharos $(PYTHON) -m pytest -q tests/e2e
+
+test-swift: deps testdata
 	$(SWIFT) test
+
+# The end-to-end tests alone, against the debug binary (or PHAROS_BIN=…).
+test-e2e: deps pydeps testdata
+	$(SWIFT) build --product pharos
+	PHAROS_BIN=$(or $(PHAROS_BIN),$(CURDIR)/.build/debug/pharos) $(PYTHON) -m pytest -q tests/e2e
 
 fuzz: deps testdata
 	bash Scripts/fuzz.sh $(or $(SECONDS),300)

@@ -1,25 +1,69 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// Codec and parser loops are optimised even in debug builds: the corpus tests decode hundreds of frames, which takes
+// minutes unoptimised and seconds optimised.
+let swift6Optimised: [SwiftSetting] = swift6 + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Pharos",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "DICOM", targets: ["DICOM"]),
+        .executable(name: "pharos", targets: ["pharos"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(
-            name: "DICOM",
-            dependencies: ["CZlib"],
-            swiftSettings: [.swiftLanguageMode(.v6)]
-        ),
-        .executableTarget(name: "DICOMBench", dependencies: ["DICOM"], swiftSettings: [.swiftLanguageMode(.v6)]),
-        .testTarget(
-            name: "DICOMTests",
-            dependencies: ["DICOM"],
-            swiftSettings: [.swiftLanguageMode(.v6)]
-        ),
+        .systemLibrary(name: "COpenJPEG", path: "Sources/COpenJPEG", pkgConfig: "libopenjp2",
+                       providers: [.apt(["libopenjp2-7-dev"])]),
+        .systemLibrary(name: "CCharLS", path: "Sources/CCharLS", providers: [.apt(["libcharls-dev"])]),
+        .target(name: "CJPEGTurbo", path: "Sources/CJPEGTurbo", linkerSettings: [.linkedLibrary("jpeg")]),
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive", providers: [.apt(["libarchive-dev"])]),
+        .target(name: "DICOM", dependencies: ["CZlib"], swiftSettings: swift6Optimised),
+        .target(name: "DICOMImaging", dependencies: ["DICOM", "CZlib", "COpenJPEG", "CCharLS", "CJPEGTurbo"],
+                swiftSettings: swift6Optimised),
+        .target(name: "DICOMNetwork", dependencies: [
+            "DICOM",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: swift6),
+        .target(name: "PharosStorage", dependencies: ["CZlib", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swift6Optimised),
+        .target(name: "PharosIndex", dependencies: ["DICOM", .product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Logging", package: "swift-log")],
+                swiftSettings: swift6),
+        .target(name: "PharosServer", dependencies: [
+            "DICOM", "DICOMImaging", "DICOMNetwork", "PharosStorage", "PharosIndex", "CArchive",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: swift6),
+        .executableTarget(name: "pharos", dependencies: [
+            "PharosServer", "CArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: swift6),
+        .executableTarget(name: "DICOMBench", dependencies: ["DICOM"], swiftSettings: swift6),
+        .executableTarget(name: "ImagingBench", dependencies: ["DICOMImaging", "DICOM"], swiftSettings: swift6),
+        .testTarget(name: "DICOMImagingTests", dependencies: ["DICOMImaging", "DICOM", "CZlib"],
+                    exclude: ["Support"], swiftSettings: swift6),
+        .testTarget(name: "DICOMImagingJPEGTests", dependencies: ["DICOMImaging", "DICOM"],
+                    exclude: ["Support/jpeg-reference.py"], swiftSettings: swift6),
+        .testTarget(name: "DICOMNetworkTests", dependencies: ["DICOMNetwork", "DICOM"],
+                    exclude: ["Support/malformed_pdus.py"], swiftSettings: swift6),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM"], swiftSettings: swift6),
+        .testTarget(name: "PharosStorageTests", dependencies: ["PharosStorage"], swiftSettings: swift6),
+        .testTarget(name: "PharosIndexTests", dependencies: ["PharosIndex", "DICOM"], swiftSettings: swift6),
+        .testTarget(name: "PharosServerTests", dependencies: [
+            "PharosServer", "PharosIndex", "PharosStorage", "DICOM",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], swiftSettings: swift6),
     ]
 )

@@ -15,7 +15,31 @@ REFERENCE_FORMAT="3"
 STAMP_TEXT="pydicom=$PYDICOM_VERSION pydicom-data=$PYDICOM_DATA_VERSION format=$REFERENCE_FORMAT script=$(cksum < Scripts/reference-dump.py | cut -d' ' -f1)"
 STAMP="$ROOT/.stamp"
 
+# Pixel references (decoded samples of every corpus file, by pydicom with the pylibjpeg / pyjpegls plugins) for the
+# imaging tests; rebuilt when the corpus or either script changes.
+pixel_references() {
+    local stamp="$ROOT/.stamp-pixels"
+    local text="$STAMP_TEXT pixels=$(cat Tests/DICOMImagingTests/Support/pixel-reference.py Tests/DICOMImagingJPEGTests/Support/jpeg-reference.py | cksum | cut -d' ' -f1)"
+    if [[ -f "$stamp" && "$(cat "$stamp")" == "$text" ]]; then return 0; fi
+    local missing=""
+    for m in numpy:numpy pylibjpeg:pylibjpeg libjpeg:pylibjpeg-libjpeg openjpeg:pylibjpeg-openjpeg jpeg_ls:pyjpegls; do
+        "$PYTHON" -c "import ${m%%:*}" 2>/dev/null || missing="$missing ${m#*:}"
+    done
+    if [[ -n "$missing" ]]; then
+        echo "Installing the reference decoders:$missing"
+        "$PYTHON" -m pip install --quiet --disable-pip-version-check $missing
+    fi
+    echo "Decoding the corpus with pydicom for the imaging tests' references"
+    rm -rf "$ROOT/pixel-reference" "$ROOT/reference-jpeg.json"
+    PYTHONPATH="$ROOT/pylib" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" Tests/DICOMImagingTests/Support/pixel-reference.py \
+        "$ROOT/corpus" "$ROOT/pixel-reference"
+    PYTHONPATH="$ROOT/pylib" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" Tests/DICOMImagingJPEGTests/Support/jpeg-reference.py \
+        "$ROOT/corpus" "$ROOT/reference-jpeg.json"
+    echo "$text" > "$stamp"
+}
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$STAMP_TEXT" ]]; then
+    pixel_references
     exit 0
 fi
 
@@ -58,3 +82,4 @@ PY
 
 PYTHONPATH="$ROOT/pylib" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" Scripts/reference-dump.py "$ROOT/corpus" "$ROOT/reference"
 echo "$STAMP_TEXT" > "$STAMP"
+pixel_references

@@ -28,12 +28,17 @@ public struct PharosServer: Sendable {
         let services = try await Services.start(configuration: configuration, logger: logger)
         let app = try makeApplication(services: services)
         logger.info("Pharos \(PharosVersion.version) serving HTTP on \(configuration.httpBindAddress):\(configuration.httpPort)")
+        let dicom = configuration.dicomServerEnabled
+            ? try await DICOMListener.start(configuration: configuration, services: services, logger: logger) : nil
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        await dicom?.shutdown()
         try await services.shutdown()
     }
 
     /// The Hummingbird application: middlewares, then every route group.
-    func makeApplication(services: Services) throws -> some ApplicationProtocol {
+    func makeApplication(services: Services,
+                         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
         let router = Router(context: PharosRequestContext.self)
         let routes = RouteTable(router: router)
         router.add(middleware: ErrorMiddleware(describeErrors: configuration.httpDescribeErrors, routes: routes))
@@ -46,6 +51,7 @@ public struct PharosServer: Sendable {
                                                 idleTimeout: configuration.keepAlive ? .seconds(Int64(max(configuration.keepAliveTimeout, 1) * 60)) : .seconds(1))),
             configuration: .init(address: .hostname(configuration.httpBindAddress, port: configuration.httpPort),
                                  serverName: "Pharos/\(PharosVersion.version)"),
+            onServerRunning: onServerRunning,
             logger: logger
         )
     }

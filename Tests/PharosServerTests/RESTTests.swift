@@ -1,7 +1,10 @@
 import DICOM
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPTypes
 import Hummingbird
-import HummingbirdTesting
 import Logging
 import NIOCore
 import PharosIndex
@@ -12,13 +15,21 @@ import Testing
 /// The seed walk-through over the REST API, on a real SQLite index and storage area in a temporary folder.
 @Suite("RESTTests")
 struct RESTTests {
-    static let testFiles: String = {
-        let out = try? Process.run(python: "import pydicom,os;print(os.path.dirname(pydicom.__file__))")
-        return (out ?? "/usr/lib/python3/dist-packages/pydicom") + "/data/test_files"
-    }()
+    /// The pydicom files of the corpus that `make testdata` fetches.
+    static let testFiles: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path + "/TestData/corpus/pydicom"
 
     static func file(_ name: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: testFiles + "/" + name)))
+        let path = testFiles + "/" + name
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RESTTestError("missing corpus file \(path): run `make testdata` first")
+        }
+        return [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    struct RESTTestError: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
     }
 
     struct Answer {
@@ -29,7 +40,7 @@ struct RESTTests {
         func json() throws -> JSONValue { try JSONValue.parse(bytes) }
     }
 
-    /// Runs `body` against a fresh server; the folder is removed afterwards.
+    /// Runs `body` against a fresh server listening on a free loopback port; the folder is removed afterwards.
     static func withServer(_ adjust: (inout ServerConfiguration) -> Void = { _ in },
                            _ body: @Sendable (Client) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-rest-\(UUID().uuidString)").path
@@ -39,27 +50,49 @@ struct RESTTests {
         configuration.authenticationEnabled = false
         configuration.storageDirectory = dir + "/storage"
         configuration.indexDirectory = dir + "/index"
+        configuration.httpBindAddress = "127.0.0.1"
+        configuration.httpPort = 0
         adjust(&configuration)
         let logger = Logger(label: "RESTTests")
         let index = try SQLiteIndex(directory: configuration.indexDirectory, durable: false)
         let storage = try FileSystemStorageArea(root: configuration.storageDirectory, syncOnWrite: false)
         let services = Services.make(index: index, storage: storage, configuration: configuration, logger: logger,
                                      monitorStability: false)
-        let app = try PharosServer(configuration: configuration, logger: logger).makeApplication(services: services)
-        try await app.test(.router) { client in try await body(Client(client: client, storageRoot: dir + "/storage")) }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = try PharosServer(configuration: configuration, logger: logger)
+            .makeApplication(services: services) { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            }
+        let server = Task { try await app.run() }
+        defer { server.cancel() }
+        var port = 0
+        for await p in ports { port = p }
+        guard port > 0 else { throw RESTTestError("the server did not start") }
+        try await body(Client(base: "http://127.0.0.1:\(port)", storageRoot: dir + "/storage"))
+        server.cancel()
+        _ = await server.result
     }
 
     struct Client: Sendable {
-        let client: any TestClientProtocol
+        let base: String
         let storageRoot: String
 
         @discardableResult
         func call(_ method: HTTPRequest.Method, _ uri: String, _ body: [UInt8]? = nil,
                   headers: HTTPFields = [:]) async throws -> Answer {
-            try await client.execute(uri: uri, method: method, headers: headers,
-                                     body: body.map { ByteBuffer(bytes: $0) }) { r in
-                Answer(status: Int(r.status.code), headers: r.headers, bytes: Array(r.body.readableBytesView))
+            guard let url = URL(string: base + uri) else { throw RESTTestError("bad URI \(uri)") }
+            var request = URLRequest(url: url)
+            request.httpMethod = method.rawValue
+            for field in headers { request.addValue(field.value, forHTTPHeaderField: field.name.rawName) }
+            if let body { request.httpBody = Data(body) }
+            let (data, response) = try await URLSession.shared.data(for: request)
+            guard let http = response as? HTTPURLResponse else { throw RESTTestError("not an HTTP answer") }
+            var fields = HTTPFields()
+            for (key, value) in http.allHeaderFields {
+                if let name = HTTPField.Name(String(describing: key)) { fields[name] = String(describing: value) }
             }
+            return Answer(status: http.statusCode, headers: fields, bytes: [UInt8](data))
         }
 
         func json(_ method: HTTPRequest.Method, _ uri: String, _ body: [UInt8]? = nil,
@@ -217,9 +250,11 @@ struct RESTTests {
             let item = try await c.json(.get, "/instances/\(id)/content/0008-2112/0")
             #expect(item.arrayValue?.contains("0040-a170") == true)
             let leaf = try await c.call(.get, "/instances/\(id)/content/0008-2112/0/0040-a170/0/0008-0102")
-            #expect(leaf.text == "DCM")
+            #expect(leaf.text == "DCM ")  // Orthanc answers the raw value, padding included
             #expect(try await c.call(.get, "/instances/\(id)/content/0008-2112/5").status == 404)
-            #expect(try await c.call(.get, "/instances/\(id)/content/0011-0010").status == 404)
+            #expect(try await c.call(.get, "/instances/\(id)/content/0011-0010").text == "GEMS_GENIE_1")
+            #expect(try await c.json(.get, "/instances/\(id)/content/7fe0-0010") == ["0", "1"])
+            #expect(try await c.call(.get, "/instances/\(id)/content/7fe0-0010/1").bytes.count == 250)
 
             let file = try await c.call(.get, "/instances/\(id)/file")
             #expect(file.status == 200)
@@ -302,7 +337,7 @@ struct RESTTests {
 
             #expect(try await c.call(.delete, "/changes").status == 200)
             #expect(try await c.json(.get, "/changes")["Changes"] == [])
-            #expect(try await c.json(.get, "/exports") == ["Exports": [], "Done": true, "Last": 0])
+            #expect(try await c.json(.get, "/exports") == ["Done": true, "Exports": [], "Last": 0])
         }
     }
 

@@ -190,7 +190,7 @@ class Server:
 def server_binary():
     binary = _server_binary()
     if not binary.exists():
-        pytest.skip(f"no server binary at {binary}: run `swift build` first or set PHAROS_BIN")
+        pytest.fail(f"no server binary at {binary}: run `swift build` first or set PHAROS_BIN")
     return binary
 
 
@@ -201,7 +201,7 @@ def pharos_cli(server_binary):
     if cli is None:
         cli = REPO / ".build" / "debug" / "pharos" if is_orthanc(server_binary) else server_binary
     if not cli.exists():
-        pytest.skip(f"no pharos executable at {cli}")
+        pytest.fail(f"no pharos executable at {cli}")
     return cli
 
 
@@ -247,7 +247,7 @@ def corpus():
     import pydicom
     root = _corpus_root()
     if not root.is_dir():
-        pytest.skip(f"no corpus at {root}: run Scripts/fetch-test-data.sh or set PHAROS_CORPUS")
+        pytest.fail(f"no corpus at {root}: run `make testdata` or set PHAROS_CORPUS")
     files = []
     for path in sorted(root.rglob("*.dcm")):
         try:
@@ -266,7 +266,7 @@ def corpus():
             continue
         files.append(CorpusFile(path, dataset, identifiers))
     if len(files) < 5:
-        pytest.skip(f"the corpus at {root} has too few usable files")
+        pytest.fail(f"the corpus at {root} has too few usable files")
     return files
 
 

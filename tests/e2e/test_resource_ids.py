@@ -22,9 +22,14 @@ def _corpus_path(key):
 
 def test_ids_equal_orthanc(server):
     checked, mismatches = 0, []
+    # These files store PatientID as UN with a trailing space: Orthanc hashes the space, Pharos trims it so
+    # one patient keeps one ID whatever the VR (documented and tested in Tests/DICOMTests/OrthancIDTests.swift).
+    DELIBERATE_DIFFERENCES = {"pydicom-data/explicit_VR-UN.dcm", "pydicom/rtdose_rle.dcm", "pydicom/rtdose_rle_1frame.dcm"}
     for key, expected in sorted(TABLE.items()):
         path = _corpus_path(key)
         if path is None or "HttpStatus" in expected:
+            continue
+        if key in DELIBERATE_DIFFERENCES:
             continue
         answer = server.upload(path)
         if answer.status != 200:

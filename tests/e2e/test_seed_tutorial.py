@@ -177,13 +177,45 @@ def test_delete_leaves_ancestor(server, corpus):
 
 
 def test_expect_100_continue_is_answered(server, corpus):
+    """The interim "100 Continue" arrives before the body is sent (curl otherwise waits a second per upload)."""
+    import socket
     if is_orthanc(server.binary):
-        pytest.skip("Orthanc 1.10 lets curl wait for its 1 s timeout; Pharos answers 100 Continue")
+        pytest.skip("Orthanc 1.10 does not answer 100 Continue; this checks Pharos")
     f = max(corpus, key=lambda c: c.path.stat().st_size)
-    status, body, elapsed = server.curl("-H", "Expect: 100-continue", "--data-binary", f"@{f.path}",
-                                        f"{server.url}/instances")
-    assert status == 200, body
-    # curl waits one second for "100 Continue" before sending the body anyway.
-    assert elapsed < 0.9, f"upload took {elapsed:.2f} s: 100-continue not answered?"
+    data = f.path.read_bytes()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as s:
+        s.sendall((f"POST /instances HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/dicom\r\n"
+                   f"Content-Length: {len(data)}\r\nExpect: 100-continue\r\n\r\n").encode())
+        interim = s.recv(4096)
+        assert interim.startswith(b"HTTP/1.1 100"), interim
+        s.sendall(data)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += s.recv(65536)
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    status, body, _ = server.curl("-H", "Expect: 100-continue", "--data-binary", f"@{f.path}",
+                                  f"{server.url}/instances")
+    assert status == 200 and json.loads(body)["Status"] == "AlreadyStored", body
     status, body, _ = server.curl(f"{server.url}/instances/{json.loads(body)['ID']}/file")
-    assert body == f.path.read_bytes()
+    assert body == data
+
+
+def test_zip_upload(server, corpus, tmp_path):
+    """A ZIP of DICOM files posted to /instances: one answer per DICOM entry, other entries skipped."""
+    import io
+    import zipfile
+    from conftest import distinct_instances
+    chosen = distinct_instances(corpus, 4)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, f in enumerate(chosen):
+            z.write(f.path, f"folder/{n}.dcm")
+        z.writestr("README.txt", "not DICOM")
+    answer = server.post("/instances", buffer.getvalue(), headers={"Content-Type": "application/zip"})
+    assert answer.status == 200, answer
+    results = answer.json()
+    assert sorted(r["ID"] for r in results) == sorted(f.instance_id for f in chosen)
+    assert all(r["Status"] == "Success" for r in results)
+    assert sorted(server.get_json("/instances")) == sorted(f.instance_id for f in chosen)
+    broken = server.post("/instances", buffer.getvalue()[:200], headers={"Content-Type": "application/zip"})
+    assert broken.status == 400, broken

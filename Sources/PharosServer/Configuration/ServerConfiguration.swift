@@ -1,3 +1,4 @@
+import DICOM
 import Foundation
 
 /// The server's settings: Orthanc's configuration keys, with Pharos' defaults when a key is absent.
@@ -32,21 +33,51 @@ public struct ServerConfiguration: Sendable {
     public var dicomPort = 4242
     /// Largest request body accepted, in bytes.
     public var maximumRequestSize = 4 << 30
+    public var dicomCheckCalledAet = false
+    /// The remote DICOM nodes, by symbolic name.
+    public var dicomModalities: [String: DicomModality] = [:]
+    public var dicomAlwaysAllowEcho = true
+    public var dicomAlwaysAllowStore = true
+    public var dicomAlwaysAllowFind = false
+    public var dicomAlwaysAllowMove = false
+    public var dicomAlwaysAllowGet = false
+    public var dicomCheckModalityHost = false
+    public var strictAetComparison = false
+    /// Seconds an association may stay idle.
+    public var dicomScpTimeout = 30
+    /// Seconds Pharos waits for a peer when it is the SCU.
+    public var dicomScuTimeout = 10
+    public var maximumPduLength = 16384
+    public var unknownSopClassAccepted = false
+    /// Transfer syntax UIDs accepted by the SCP; `*` and `?` are wildcards.
+    public var acceptedTransferSyntaxes = ["1.2.840.10008.1.*"]
+    /// The older per-family switches (all true by default): family name → accepted.
+    public var transferSyntaxFamilies: [String: Bool] = [:]
 
     /// Keys Pharos reads; others are ignored with one log line.
-    static let knownKeys: Set<String> = [
+    static let knownKeys: Set<String> = Set([
         "Name", "StorageDirectory", "IndexDirectory", "StorageCompression", "HttpServerEnabled", "HttpPort",
         "RemoteAccessAllowed", "AuthenticationEnabled", "RegisteredUsers", "HttpDescribeErrors", "StableAge",
         "OverwriteInstances", "DefaultEncoding", "LimitFindResults", "LimitFindInstances", "MaximumStorageSize",
         "MaximumPatientCount", "MaximumStorageMode", "KeepAlive", "KeepAliveTimeout", "DicomServerEnabled", "DicomAet",
-        "DicomPort", "HttpBindAddress", "MaximumRequestSize",
+        "DicomPort", "HttpBindAddress", "MaximumRequestSize", "DicomCheckCalledAet", "DicomModalities",
+        "DicomAlwaysAllowEcho", "DicomAlwaysAllowStore", "DicomAlwaysAllowFind", "DicomAlwaysAllowMove",
+        "DicomAlwaysAllowGet", "DicomCheckModalityHost", "StrictAetComparison", "DicomScpTimeout", "DicomScuTimeout",
+        "MaximumPduLength", "UnknownSopClassAccepted", "AcceptedTransferSyntaxes", "DicomAssociationCloseDelay",
+    ] + transferSyntaxSwitches)
+
+    /// Orthanc's per-family switches (deprecated in favour of AcceptedTransferSyntaxes, still honoured).
+    static let transferSyntaxSwitches = [
+        "DeflatedTransferSyntaxAccepted", "JpegTransferSyntaxAccepted", "Jpeg2000TransferSyntaxAccepted",
+        "JpegLosslessTransferSyntaxAccepted", "JpipTransferSyntaxAccepted", "Mpeg2TransferSyntaxAccepted",
+        "RleTransferSyntaxAccepted", "Mpeg4TransferSyntaxAccepted", "H265TransferSyntaxAccepted",
     ]
 
     public init() {}
 
     /// Reads the known keys from `values`; a wrong type stops with a message naming the key and file.
     public init(values: [String: ConfigurationValue], ignored: (String) -> Void = { _ in }) throws(ConfigurationError) {
-        var reader = Reader(values: values)
+        let reader = Reader(values: values)
         try reader.string("Name", &name)
         try reader.string("StorageDirectory", &storageDirectory)
         indexDirectory = storageDirectory
@@ -77,6 +108,46 @@ public struct ServerConfiguration: Sendable {
         try reader.string("DicomAet", &dicomAet)
         try reader.int("DicomPort", &dicomPort, range: 1 ... 65535)
         try reader.int("MaximumRequestSize", &maximumRequestSize, range: 1 ... Int.max)
+        try reader.bool("DicomCheckCalledAet", &dicomCheckCalledAet)
+        try reader.bool("DicomAlwaysAllowEcho", &dicomAlwaysAllowEcho)
+        try reader.bool("DicomAlwaysAllowStore", &dicomAlwaysAllowStore)
+        try reader.bool("DicomAlwaysAllowFind", &dicomAlwaysAllowFind)
+        try reader.bool("DicomAlwaysAllowMove", &dicomAlwaysAllowMove)
+        try reader.bool("DicomAlwaysAllowGet", &dicomAlwaysAllowGet)
+        try reader.bool("DicomCheckModalityHost", &dicomCheckModalityHost)
+        try reader.bool("StrictAetComparison", &strictAetComparison)
+        try reader.int("DicomScpTimeout", &dicomScpTimeout, range: 0 ... 86400)
+        try reader.int("DicomScuTimeout", &dicomScuTimeout, range: 0 ... 86400)
+        try reader.int("MaximumPduLength", &maximumPduLength, range: 4096 ... 131072)
+        try reader.bool("UnknownSopClassAccepted", &unknownSopClassAccepted)
+        if let v = values["AcceptedTransferSyntaxes"] {
+            if let one = v.raw as? String {
+                acceptedTransferSyntaxes = [one]
+            } else if let list = v.raw as? [Any], list.allSatisfy({ $0 is String }) {
+                acceptedTransferSyntaxes = list.compactMap { $0 as? String }
+            } else {
+                throw reader.failure("AcceptedTransferSyntaxes", "must be a string or a list of strings")
+            }
+        }
+        for key in Self.transferSyntaxSwitches {
+            var accepted = true
+            if try reader.bool(key, &accepted) { transferSyntaxFamilies[key] = accepted }
+        }
+        if let v = values["DicomModalities"] {
+            guard let d = v.raw as? [String: Any] else {
+                throw reader.failure("DicomModalities", "must be an object mapping names to modalities")
+            }
+            for (name, raw) in d {
+                guard let json = JSONValue.fromFoundation(raw) else {
+                    throw reader.failure("DicomModalities", "has an unreadable entry \"\(name)\"")
+                }
+                do {
+                    dicomModalities[name] = try DicomModality(json: json)
+                } catch {
+                    throw reader.failure("DicomModalities", "entry \"\(name)\": \(error.message)")
+                }
+            }
+        }
         for key in values.keys.sorted() where !Self.knownKeys.contains(key) { ignored(key) }
     }
 

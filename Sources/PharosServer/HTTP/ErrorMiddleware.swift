@@ -1,6 +1,11 @@
 import DICOM
+import DICOMNetwork
+import DICOMImaging
 import Hummingbird
 import Logging
+import NIOCore
+import PharosIndex
+import PharosStorage
 
 /// Turns every error into Orthanc's error JSON (the one place where errors become HTTP statuses), and answers 405 with
 /// `Allow` for a known path called with an unregistered method.
@@ -38,6 +43,34 @@ struct ErrorMiddleware: RouterMiddleware {
     static func map(_ error: any Error) -> RESTError {
         switch error {
         case let e as RESTError: return e
+        case let e as IndexError:
+            switch e.code {
+            case .unknownResource: return RESTError(.unknownResource, e.message)
+            case .unsupportedConstraint: return RESTError(.badRequest, e.message)
+            case .cannotOpen, .database, .corrupt: return RESTError(.database, e.message)
+            }
+        case let e as StorageError:
+            switch e.code {
+            case .diskFull: return RESTError(.fullStorage, e.description)
+            case .missingFile: return RESTError(.inexistentFile, e.description)
+            case .corruptFile: return RESTError(.corruptedFile, e.description)
+            case .invalidName: return RESTError(.badRequest, e.description)
+            case .permissionDenied, .io: return RESTError(.cannotWriteFile, e.description)
+            }
+        case let e as ImagingError:
+            switch e.code {
+            case .noSuchFrame: return RESTError(.inexistentItem, e.reason)
+            case .corrupt: return RESTError(.badFileFormat, e.reason)
+            // Orthanc answers 415 when asked to render an instance without an image.
+            case .unsupported, .noPixelData: return RESTError(.unsupportedMediaType, e.reason)
+            case .internalError: return RESTError(.internalError, e.reason)
+            }
+        case let e as DICOMNetworkError:
+            return RESTError(.networkProtocol, e.reason)
+        case let e as ConfigurationError:
+            return RESTError(.badFileFormat, e.message, httpStatus: 400)
+        case is NIOTooManyBytesError:
+            return RESTError(.badRequest, "The request body is larger than the server accepts", httpStatus: 413)
         case let e as DICOMError:
             switch e.code {
             case .ioError: return RESTError(.inexistentFile, e.description)
@@ -48,8 +81,28 @@ struct ErrorMiddleware: RouterMiddleware {
         }
     }
 
+    /// The standard reason phrase of the statuses Pharos answers with (Orthanc prints it as `HttpError`).
+    static func reasonPhrase(_ code: Int) -> String {
+        switch code {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 409: "Conflict"
+        case 413: "Request Entity Too Large"
+        case 415: "Unsupported Media Type"
+        case 416: "Requested Range Not Satisfiable"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 503: "Service Unavailable"
+        default: HTTPResponse.Status(code: code).reasonPhrase
+        }
+    }
+
     private func errorResponse(_ error: RESTError, request: Request) -> Response {
-        let status = HTTPResponse.Status(code: error.status)
+        let status = HTTPResponse.Status(code: error.status, reasonPhrase: Self.reasonPhrase(error.status))
         guard describeErrors else { return Response(status: status) }
         var members: [(String, JSONValue)] = [
             ("HttpError", .string(status.reasonPhrase)),

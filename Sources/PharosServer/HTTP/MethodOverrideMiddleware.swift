@@ -15,8 +15,8 @@ struct MethodOverrideMiddleware: RouterMiddleware {
               [.get, .put, .delete].contains(method) else {
             return try await next(request, context)
         }
-        var changed = request
-        changed.method = method
-        return try await next(changed, context)
+        var head = request.head
+        head.method = method
+        return try await next(Request(head: head, body: request.body), context)
     }
 }

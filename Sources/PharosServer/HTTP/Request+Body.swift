@@ -1,5 +1,6 @@
 import DICOM
 import Hummingbird
+import NIOCore
 
 extension Request {
     /// The whole body, refused with 413 past `limit` bytes.
@@ -7,7 +8,7 @@ extension Request {
         do {
             let buffer = try await body.collect(upTo: limit)
             return Array(buffer.readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch is NIOTooManyBytesError {
             throw RESTError(.badRequest, "The request body is larger than MaximumRequestSize (\(limit) bytes)", httpStatus: 413)
         }
     }

@@ -9,4 +9,10 @@ func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: 
     ChangeRoutes(index: services.index).register(on: routes)
     ToolsRoutes(index: services.index, finder: services.finder, instanceData: instanceData,
                 configuration: configuration).register(on: routes)
+    ImageRoutes(renderer: Renderer(instanceData: instanceData), index: services.index).register(on: routes)
+    let scu = DICOMSCU(index: services.index, instanceData: instanceData, configuration: configuration)
+    ModalityRoutes(registry: services.dicomAccess.registry, scu: scu, configuration: configuration).register(on: routes)
+    QueryRoutes(registry: services.dicomAccess.registry,
+                qr: QueryRetrieveSCU(scu: scu, ingest: services.ingest, logger: services.logger),
+                archive: services.queries, configuration: configuration).register(on: routes)
 }

@@ -27,16 +27,22 @@ struct ContentRoutes {
             return .json(file.fileMetaInformation.orthancJSON(.header(format)))
         }
         routes.get("/instances/{id}/content") { request, context in
-            let file = try await instanceData.file(ofInstance: try request.id(context))
+            let id = try request.id(context)
+            let file = try await instanceData.file(ofInstance: id)
             var tags = file.dataSet.elements.map(\.tag)
-            if file.pixelData != nil, !tags.contains(.pixelData) { tags.append(.pixelData) }
+            if !tags.contains(.pixelData), try await instanceData.hasPixelData(file, instanceID: id) {
+                tags.append(.pixelData)
+            }
             return .json(.array(tags.map { .string($0.hex(separator: "-")) }))
         }
         routes.get("/instances/{id}/content/**") { request, context in
             let id = try request.id(context)
             let path = context.parameters.getCatchAll().filter { !$0.isEmpty }
-            let file = try await instanceData.file(ofInstance: id)
-            return try await content(file, path: path, instanceID: id)
+            // Pixel data is not in the header kept by the index: its values come from the stored file.
+            let wantsPixelData = path.first.flatMap { Finder.tag(named: String($0)) } == .pixelData
+            let file = wantsPixelData
+                ? try await instanceData.completeFile(ofInstance: id) : try await instanceData.file(ofInstance: id)
+            return try content(file, path: path)
         }
     }
 
@@ -53,7 +59,7 @@ struct ContentRoutes {
     }
 
     /// Walks `tag/index/tag/…`: a data set lists its tags, a sequence its item numbers, a leaf answers its raw value.
-    private func content(_ file: DICOMFile, path: [Substring], instanceID: String) async throws -> Response {
+    private func content(_ file: DICOMFile, path: [Substring]) throws -> Response {
         var dataSet = file.dataSet
         var i = 0
         while true {
@@ -62,9 +68,6 @@ struct ContentRoutes {
             }
             guard let tag = Finder.tag(named: String(path[i])) else {
                 throw RESTError(.uriSyntax, "Not a DICOM tag: \(path[i])")
-            }
-            if i == 0, tag == .pixelData, let pixel = file.pixelData, dataSet[tag] == nil {
-                return try await pixelData(pixel, instanceID: instanceID, isLast: i == path.count - 1)
             }
             guard let element = dataSet[tag] else { throw RESTError(.unknownResource, "No such tag: \(path[i])") }
             if let items = element.items {
@@ -78,23 +81,17 @@ struct ContentRoutes {
                 i += 2
                 continue
             }
-            guard i == path.count - 1 else { throw RESTError(.unknownResource, "\(path[i]) is not a sequence") }
-            if let fragments = element.fragments {
-                return .json(.array(fragments.fragments.indices.map { .string(String($0)) }))
+            // Orthanc numbers the items of encapsulated pixel data from the basic offset table (item 0).
+            if let encapsulated = element.fragments {
+                let fragments = [encapsulated.basicOffsetTable] + encapsulated.fragments
+                guard i + 1 < path.count else { return .json(.array(fragments.indices.map { .string(String($0)) })) }
+                guard i + 2 == path.count, let n = Int(path[i + 1]), fragments.indices.contains(n) else {
+                    throw RESTError(.unknownResource, "No fragment \(path[i + 1]) in \(path[i])")
+                }
+                return .bytes(fragments[n], contentType: "application/octet-stream")
             }
+            guard i == path.count - 1 else { throw RESTError(.unknownResource, "\(path[i]) is not a sequence") }
             return .bytes(element.bytes, contentType: "application/octet-stream")
         }
-    }
-
-    /// Pixel Data is not in the stored header: its value is read from the file at the offsets noted at parse time.
-    private func pixelData(_ pixel: PixelDataLocation, instanceID: String, isLast: Bool) async throws -> Response {
-        guard isLast, let length = pixel.length, !pixel.isInInflatedData else {
-            throw RESTError(.notImplemented, "Encapsulated pixel data is served by /frames")
-        }
-        let bytes = try await instanceData.fileBytes(ofInstance: instanceID)
-        guard pixel.valueOffset >= 0, pixel.valueOffset + length <= bytes.count else {
-            throw RESTError(.corruptedFile, "The stored file is shorter than its Pixel Data")
-        }
-        return .bytes(Array(bytes[pixel.valueOffset ..< pixel.valueOffset + length]), contentType: "application/octet-stream")
     }
 }

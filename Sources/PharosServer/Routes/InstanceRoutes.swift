@@ -13,14 +13,26 @@ struct InstanceRoutes {
         routes.post("/instances") { request, context in
             let bytes = try await request.collectBody(limit: configuration.maximumRequestSize)
             let origin = IngestOrigin.rest(remoteIP: context.remoteAddress?.ipAddress, username: context.username)
-            let contentType = request.headers[.contentType]?.lowercased() ?? ""
-            if contentType.hasPrefix("multipart/form-data") {
+            let contentType = request.headers[.contentType] ?? ""
+            if contentType.lowercased().hasPrefix("multipart/form-data") {
                 let parts = try MultipartForm.parts(of: bytes, contentType: contentType)
                 var answers: [JSONValue] = []
                 for part in parts { answers.append(try await ingest.store(part, origin: origin).json) }
                 return .json(answers.count == 1 ? answers[0] : .array(answers))
             }
             guard !bytes.isEmpty else { throw RESTError(.badFileFormat, "The request body is empty") }
+            if ZipArchive.isZip(bytes) {
+                // Orthanc answers a ZIP upload with one result per DICOM file and skips what is not DICOM.
+                var answers: [JSONValue] = []
+                for entry in try ZipArchive.entries(of: bytes) {
+                    do {
+                        answers.append(try await ingest.store(entry, origin: origin).json)
+                    } catch let error as RESTError where error.code == .badFileFormat {
+                        continue
+                    }
+                }
+                return .json(.array(answers))
+            }
             return .json(try await ingest.store(bytes, origin: origin).json)
         }
         routes.get("/instances/{id}/file") { request, context in
@@ -35,7 +47,8 @@ struct InstanceRoutes {
 /// Just enough of RFC 7578 for the uploads Orthanc Explorer and `curl -F` send: the bodies of the parts.
 enum MultipartForm {
     static func parts(of body: [UInt8], contentType: String) throws -> [[UInt8]] {
-        guard let range = contentType.range(of: "boundary=") else {
+        // The boundary is case-sensitive: take it from the header as sent.
+        guard let range = contentType.range(of: "boundary=", options: .caseInsensitive) else {
             throw RESTError(.badRequest, "multipart/form-data without a boundary")
         }
         var boundary = String(contentType[range.upperBound...])

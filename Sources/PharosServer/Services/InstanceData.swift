@@ -30,6 +30,17 @@ struct InstanceData: Sendable {
         return try DICOMFile.read(bytes: bytes, options: .headerOnly)
     }
 
+    /// The whole stored file parsed, pixel data included (for the routes that serve pixel data as stored).
+    func completeFile(ofInstance id: String) async throws -> DICOMFile {
+        try DICOMFile.read(bytes: try await fileBytes(ofInstance: id))
+    }
+
+    /// Whether the instance has pixel data (the stored header ends before it, so the index's metadata tells).
+    func hasPixelData(_ file: DICOMFile, instanceID id: String) async throws -> Bool {
+        if file.pixelData != nil || file.dataSet[.pixelData] != nil { return true }
+        return try await index.metadata(.instance, id)[.pixelDataOffset] != nil
+    }
+
     /// The data set (without file meta information) up to pixel data.
     func dataSet(ofInstance id: String) async throws -> DataSet {
         try await file(ofInstance: id).dataSet

@@ -12,6 +12,10 @@ struct Services: Sendable {
     let deletion: Deletion
     let finder: Finder
     let logger: Logger
+    /// DicomModalities at run time and who may use which DIMSE service.
+    let dicomAccess: DICOMAccess
+    /// The answers of `POST /modalities/{id}/query`, kept in memory for `/queries`.
+    let queries: QueryRetrieveArchive
     /// The task that turns quiet resources stable; cancelled at shutdown.
     let stabilityMonitor: Task<Void, Never>?
 
@@ -31,8 +35,10 @@ struct Services: Sendable {
         let finder = Finder(index: index, storage: storage, configuration: configuration)
         let monitor = monitorStability
             ? StabilityMonitor(index: index, stableAge: configuration.stableAge, logger: logger).start() : nil
+        let access = DICOMAccess(registry: ModalityRegistry(configuration.dicomModalities), configuration: configuration)
         return Services(index: index, storage: storage, ingest: ingest, deletion: deletion, finder: finder,
-                        logger: logger, stabilityMonitor: monitor)
+                        logger: logger, dicomAccess: access, queries: QueryRetrieveArchive(),
+                        stabilityMonitor: monitor)
     }
 
     func shutdown() async throws {

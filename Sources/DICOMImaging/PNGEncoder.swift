@@ -1,0 +1,84 @@
+import CZlib
+
+/// PNG writer (ISO/IEC 15948) over zlib: 8-bit grayscale and RGB, 16-bit grayscale (signed samples keep their
+/// bit pattern, as Orthanc writes /image-int16).
+public enum PNGEncoder {
+    /// Encodes `image`; `level` is zlib's compression level 0…9.
+    public static func encode(_ image: RenderedImage, level: Int = 6) -> [UInt8] {
+        let channels = image.format == .rgb24 ? 3 : 1
+        let bitDepth: UInt8 = image.format.bytesPerPixel == 2 ? 16 : 8
+        let colorType: UInt8 = channels == 3 ? 2 : 0
+        let rowBytes = image.width * image.format.bytesPerPixel
+        // Each row: a filter byte, then samples (16-bit big endian). Filter "Up" suits images whose rows resemble.
+        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * image.height)
+        image.bytes.withUnsafeBufferPointer { src in
+            raw.withUnsafeMutableBufferPointer { dst in
+                for y in 0 ..< image.height {
+                    let o = y * (rowBytes + 1), s = y * rowBytes
+                    dst[o] = y == 0 ? 0 : 2
+                    for x in 0 ..< rowBytes {
+                        // 16-bit samples are held little endian: swap each pair to network order.
+                        let si = bitDepth == 16 ? s + (x ^ 1) : s + x
+                        let above = y == 0 ? 0 : (bitDepth == 16 ? src[si - rowBytes] : src[si - rowBytes])
+                        dst[o + 1 + x] = src[si] &- above
+                    }
+                }
+            }
+        }
+        var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+        var header: [UInt8] = []
+        append32(&header, UInt32(image.width))
+        append32(&header, UInt32(image.height))
+        header += [bitDepth, colorType, 0, 0, 0]
+        chunk(&out, "IHDR", header)
+        chunk(&out, "IDAT", deflate(raw, level: level))
+        chunk(&out, "IEND", [])
+        return out
+    }
+
+    private static func append32(_ out: inout [UInt8], _ v: UInt32) {
+        out += [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    }
+
+    private static func chunk(_ out: inout [UInt8], _ type: String, _ data: [UInt8]) {
+        append32(&out, UInt32(data.count))
+        let typeBytes = Array(type.utf8)
+        var crc = crc32(0, nil, 0)
+        crc = typeBytes.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+        crc = data.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt($0.count)) }
+        out += typeBytes
+        out += data
+        append32(&out, UInt32(truncatingIfNeeded: crc))
+    }
+
+    /// A zlib stream (PNG's compression method 0).
+    private static func deflate(_ data: [UInt8], level: Int) -> [UInt8] {
+        var capacity = compressBound(uLong(data.count))
+        var out = [UInt8](repeating: 0, count: Int(capacity))
+        let status = out.withUnsafeMutableBufferPointer { dst in
+            data.withUnsafeBufferPointer { src in
+                compress2(dst.baseAddress, &capacity, src.baseAddress, uLong(src.count), Int32(max(0, min(9, level))))
+            }
+        }
+        // compress2 only fails on memory or a too-small buffer, which compressBound rules out; store uncompressed then.
+        guard status == Z_OK else { return storedZlib(data) }
+        out.removeSubrange(Int(capacity)...)
+        return out
+    }
+
+    /// A zlib stream of stored (uncompressed) deflate blocks.
+    private static func storedZlib(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = [0x78, 0x01]
+        var i = 0
+        repeat {
+            let n = min(65535, data.count - i)
+            let last: UInt8 = i + n >= data.count ? 1 : 0
+            out += [last, UInt8(n & 0xFF), UInt8(n >> 8), UInt8(~n & 0xFF), UInt8((~n >> 8) & 0xFF)]
+            out += data[i ..< i + n]
+            i += n
+        } while i < data.count
+        let adler = data.withUnsafeBufferPointer { adler32(1, $0.baseAddress, uInt($0.count)) }
+        append32(&out, UInt32(truncatingIfNeeded: adler))
+        return out
+    }
+}

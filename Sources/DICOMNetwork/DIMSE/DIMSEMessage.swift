@@ -1,0 +1,105 @@
+import DICOM
+
+/// One DIMSE message (PS3.7 §6.3): a command set and, optionally, a data set in the context's transfer syntax.
+public struct DIMSEMessage: Sendable, Equatable {
+    public var presentationContextID: UInt8
+    public var command: CommandSet
+    /// The data set bytes exactly as received (or to send), in the presentation context's transfer syntax.
+    public var dataSet: [UInt8]?
+
+    public init(presentationContextID: UInt8, command: CommandSet, dataSet: [UInt8]? = nil) {
+        self.presentationContextID = presentationContextID
+        self.command = command
+        self.dataSet = dataSet
+    }
+
+    /// P-DATA-TF PDUs carrying this message, each PDV at most `maximumLength - 6` bytes (0: no limit).
+    func pdus(maximumLength: UInt32) throws -> [PDU] {
+        let limit = maximumLength == 0 ? Int(UInt32.max) - 6 : max(Int(maximumLength) - 6, 1)
+        var out: [PDU] = []
+        func fragment(_ bytes: [UInt8], isCommand: Bool) {
+            var start = 0
+            repeat {
+                let end = min(start + limit, bytes.count)
+                out.append(.dataTF([PDV(presentationContextID: presentationContextID, isCommand: isCommand,
+                                        isLast: end == bytes.count, data: Array(bytes[start ..< end]))]))
+                start = end
+            } while start < bytes.count
+        }
+        fragment(try command.encoded(), isCommand: true)
+        if let dataSet { fragment(dataSet, isCommand: false) }
+        return out
+    }
+}
+
+/// Reassembles DIMSE messages from PDV fragments (PS3.8 Annex E), refusing data sets over a size limit.
+struct MessageAssembler {
+    let maximumDataSetSize: Int
+    private var contextID: UInt8?
+    private var commandBytes: [UInt8] = []
+    private var command: CommandSet?
+    private var dataBytes: [UInt8] = []
+
+    init(maximumDataSetSize: Int) { self.maximumDataSetSize = maximumDataSetSize }
+
+    /// Adds one PDV; answers a complete message when this fragment ends one.
+    mutating func add(_ pdv: PDV) throws(DICOMNetworkError) -> DIMSEMessage? {
+        if let contextID, contextID != pdv.presentationContextID {
+            throw DICOMNetworkError(.malformedMessage, "PDV for presentation context \(pdv.presentationContextID) "
+                                    + "arrived in the middle of a message on context \(contextID)")
+        }
+        contextID = pdv.presentationContextID
+        if pdv.isCommand {
+            guard command == nil else {
+                throw DICOMNetworkError(.malformedMessage, "Command fragment received while a data set was expected")
+            }
+            guard commandBytes.count + pdv.data.count <= 1 << 20 else {
+                throw DICOMNetworkError(.malformedMessage, "DIMSE command set exceeds 1 MiB")
+            }
+            commandBytes += pdv.data
+            guard pdv.isLast else { return nil }
+            let decoded = try CommandSet.decode(commandBytes)
+            commandBytes = []
+            if decoded.hasDataSet {
+                command = decoded
+                return nil
+            }
+            return finish(decoded, dataSet: nil)
+        }
+        guard let command else {
+            throw DICOMNetworkError(.malformedMessage, "Data set fragment received before its command set")
+        }
+        guard dataBytes.count + pdv.data.count <= maximumDataSetSize else {
+            throw DICOMNetworkError(.dataSetTooLarge, "Data set exceeds the limit of \(maximumDataSetSize) bytes")
+        }
+        if dataBytes.isEmpty && !pdv.isLast {
+            dataBytes.reserveCapacity(min(pdv.data.count * 64, maximumDataSetSize))
+        }
+        dataBytes += pdv.data
+        guard pdv.isLast else { return nil }
+        return finish(command, dataSet: dataBytes)
+    }
+
+    private mutating func finish(_ command: CommandSet, dataSet: [UInt8]?) -> DIMSEMessage {
+        let message = DIMSEMessage(presentationContextID: contextID ?? 0, command: command, dataSet: dataSet)
+        contextID = nil
+        self.command = nil
+        dataBytes = []
+        return message
+    }
+}
+
+extension DataSet {
+    /// Parses a data set as received over the network in `transferSyntax` (no meta group around it).
+    public static func decodeNetwork(_ bytes: [UInt8], transferSyntax: String,
+                                     limits: ParseLimits = .default) throws -> DataSet {
+        // The Part 10 reader takes the syntax from a meta group: give it a minimal one naming the negotiated syntax.
+        var uid = Array(transferSyntax.utf8)
+        if uid.count % 2 == 1 { uid.append(0) }
+        var header: [UInt8] = Array("DICM".utf8)
+        header += [0x02, 0x00, 0x10, 0x00, UInt8(ascii: "U"), UInt8(ascii: "I"),
+                   UInt8(uid.count & 0xFF), UInt8(uid.count >> 8)] + uid
+        if bytes.isEmpty { return DataSet() }
+        return try DICOMFile.read(bytes: header + bytes, options: ReadOptions(limits: limits)).dataSet
+    }
+}
