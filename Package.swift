@@ -42,7 +42,7 @@ let package = Package(
                                                     .product(name: "Logging", package: "swift-log")],
                 swiftSettings: swift6),
         .target(name: "PharosServer", dependencies: [
-            "DICOM", "DICOMImaging", "DICOMNetwork", "PharosStorage", "PharosIndex", "CArchive",
+            "DICOM", "DICOMImaging", "DICOMNetwork", "PharosStorage", "PharosIndex", "CArchive", "CZlib",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# `make bench`: REST ingest and query of Pharos beside Debian's Orthanc 1.10 (loopback only, bounded in time).
+# `make bench`: REST ingest, query and preview latency of Pharos beside Debian's Orthanc 1.10 (loopback only, bounded in time).
 #
 # Environment:
 #   QUICK=1        a short run (40 slices, 2,000 query instances, 2 runs) to check the script itself
 #   ORTHANC=0      skip the Orthanc reference          PHAROS=0   skip Pharos (to check the script on Orthanc alone)
 #   PHAROS_BIN=…   use this pharos binary instead of building .build/release/pharos
-#   RUNS=N         repetitions of the whole ingest (default 3)
+#   RUNS=N         repetitions of the whole ingest (default 3) and of the preview passes
+#   REST=0         skip the ingest and query part (preview latency and ImagingBench only)
+#   DIMSE=0        skip the C-STORE / C-FIND part (DCMTK storescu and findscu)
+#   IMAGING_BENCH=… use this ImagingBench binary instead of building .build/release/ImagingBench
 # Data is cached under bench-data/ and the report is written to bench-results/latest.txt (both ignored by git).
 set -euo pipefail
 
@@ -73,6 +76,32 @@ fi
 [[ -n "$ORTHANC_BIN" ]] && SERVERS+=(--orthanc "$ORTHANC_BIN")
 [[ ${#SERVERS[@]} -gt 0 ]] || { echo "ORTHANC=0 and PHAROS=0: nothing to measure" >&2; exit 1; }
 
-exec "$PYTHON" Benchmarks/rest-bench.py "${SERVERS[@]}" \
-    --ct bench-data/ct --j2k bench-data/ct-j2k --query "$QUERY_DIR" \
-    --slices "$SLICES" --runs "$RUNS" --query-runs "$QUERY_RUNS" --out bench-results/latest.txt
+if [[ "${REST:-1}" != 0 ]]; then
+    "$PYTHON" Benchmarks/rest-bench.py "${SERVERS[@]}" \
+        --ct bench-data/ct --j2k bench-data/ct-j2k --query "$QUERY_DIR" \
+        --slices "$SLICES" --runs "$RUNS" --query-runs "$QUERY_RUNS" --out bench-results/latest.txt
+fi
+
+# DIMSE: C-STORE throughput (DCMTK storescu, 1 and 4 associations) and study-level C-FIND latency (findscu -S).
+if [[ "${DIMSE:-1}" != 0 ]]; then
+    if [[ "$QUICK" != 0 ]]; then FIND_RUNS=5; else FIND_RUNS=20; fi
+    "$PYTHON" Benchmarks/dimse-bench.py "${SERVERS[@]}" --ct bench-data/ct --query "$QUERY_DIR" \
+        --runs "$RUNS" --find-runs "$FIND_RUNS" --out bench-results/dimse.txt
+fi
+
+# Preview latency (uncompressed and JPEG 2000 slices), same servers.
+if [[ "$QUICK" != 0 ]]; then PREVIEW_SLICES=5; else PREVIEW_SLICES=20; fi
+"$PYTHON" Benchmarks/preview-bench.py "${SERVERS[@]}" --ct bench-data/ct --j2k bench-data/ct-j2k \
+    --slices "$PREVIEW_SLICES" --runs "$RUNS" --out bench-results/preview.txt
+
+# Decode time per frame per codec, in-process (no HTTP): the corpus and one JPEG 2000 CT slice.
+if [[ "$PHAROS" != 0 ]]; then
+    IMAGING_BENCH="${IMAGING_BENCH:-}"
+    if [[ -z "$IMAGING_BENCH" ]]; then
+        ${SWIFT:-swift} build -c release --product ImagingBench
+        IMAGING_BENCH="$PWD/.build/release/ImagingBench"
+    fi
+    echo "# ImagingBench: median decode ms per frame, per transfer syntax (release)"
+    "$IMAGING_BENCH" -n 3 TestData/corpus bench-data/ct-j2k/ct0000.dcm bench-data/ct/ct0000.dcm \
+        | tee bench-results/imaging.txt
+fi

@@ -40,7 +40,7 @@ enum DICOMListener {
         let patterns = c.acceptedTransferSyntaxes.map { Array($0.unicodeScalars) }
         return AcceptancePolicy.defaultTransferSyntaxes.filter { uid in
             let text = Array(uid.unicodeScalars)
-            guard patterns.contains(where: { glob($0, text) }) else { return false }
+            guard patterns.contains(where: { Finder.glob($0, text) }) else { return false }
             if let family = family(of: uid), c.transferSyntaxFamilies[family] == false { return false }
             return true
         }
@@ -62,22 +62,5 @@ enum DICOMListener {
         case 107, 108: return "H265TransferSyntaxAccepted"
         default: return nil
         }
-    }
-
-    private static func glob(_ p: [Unicode.Scalar], _ t: [Unicode.Scalar]) -> Bool {
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] != "*", p[pi] == "?" || p[pi] == t[ti] {
-                pi += 1; ti += 1
-            } else if pi < p.count, p[pi] == "*" {
-                star = pi; mark = ti; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
     }
 }

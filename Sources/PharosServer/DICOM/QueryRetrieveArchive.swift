@@ -10,7 +10,7 @@ struct RemoteQuery: Sendable {
     /// The modality as it was configured when the query ran, so a later retrieve reaches the same peer.
     let modality: DicomModality
     let level: ResourceLevel
-    /// The identifier as sent, Query/Retrieve Level included.
+    /// The query as the caller gave it (`/queries/{id}/query`).
     let query: DataSet
     let answers: [DataSet]
     let localAet: String?

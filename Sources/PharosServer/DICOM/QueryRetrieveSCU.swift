@@ -15,7 +15,6 @@ struct QueryRetrieveSCU: Sendable {
         var remoteAet: String
         /// The identifiers sent, one per retrieved resource.
         var query: [DataSet]
-        var targetAet: String?
         var counts = SubOperationCounts()
 
         func json(_ format: OrthancJSONOptions.Format = .short) -> JSONValue {
@@ -25,7 +24,6 @@ struct QueryRetrieveSCU: Sendable {
                 ("Query", .array(query.map { $0.orthancJSON(format: format) })),
                 ("RemoteAet", .string(remoteAet)),
             ]
-            if let targetAet { members.append(("TargetAet", .string(targetAet))) }
             return .object(JSONObject(members))
         }
     }
@@ -71,7 +69,7 @@ struct QueryRetrieveSCU: Sendable {
             throw RESTError(.badRequest, "C-MOVE from the modality \(modality.aet) is not allowed (AllowMove is false)")
         }
         var report = RetrieveReport(localAet: localAet ?? modality.localAet ?? scu.configuration.dicomAet,
-                                    remoteAet: modality.aet, query: identifiers, targetAet: targetAet)
+                                    remoteAet: modality.aet, query: identifiers)
         guard !identifiers.isEmpty else { return report }
         let model = Self.moveModel(level)
         let counts = try await scu.reaching(modality) { try await scu.client(modality, localAet: localAet, timeout: timeout).withAssociation(
@@ -102,7 +100,7 @@ struct QueryRetrieveSCU: Sendable {
             throw RESTError(.badRequest, "C-GET from the modality \(modality.aet) is not allowed (AllowGet is false)")
         }
         var report = RetrieveReport(localAet: localAet ?? modality.localAet ?? scu.configuration.dicomAet,
-                                    remoteAet: modality.aet, query: identifiers, targetAet: nil)
+                                    remoteAet: modality.aet, query: identifiers)
         guard !identifiers.isEmpty else { return report }
         let model = Self.getModel(level)
         // One context for the model, then two per storage class (uncompressed, compressed): 128 at most in all.
@@ -190,7 +188,8 @@ struct QueryRetrieveSCU: Sendable {
 
     /// A C-FIND identifier from Orthanc's JSON query (`{"PatientName": "DOE*", "0008,0020": "2020-"}`): names or
     /// `gggg,eeee` keys, string values. With `normalize`, keys whose tags belong below `level` are dropped.
-    static func findIdentifier(_ query: JSONObject, level: ResourceLevel, normalize: Bool) throws -> DataSet {
+    static func findIdentifier(_ query: JSONObject, level: ResourceLevel, normalize: Bool,
+                               addIdentifiers: Bool = true) throws -> DataSet {
         var values: [(Tag, String)] = []
         for member in query {
             guard let tag = Finder.tag(named: member.key) else {
@@ -205,7 +204,14 @@ struct QueryRetrieveSCU: Sendable {
             if normalize, isBelow(tag, level) { continue }
             values.append((tag, text))
         }
-        return identifier(values, level: level)
+        return identifier(values, level: level, addIdentifiers: addIdentifiers)
+    }
+
+    /// The query as the caller gave it (after normalisation), as `/queries/{id}/query` shows it: no level, no
+    /// identifier keys added.
+    static func shownQuery(_ query: JSONObject, level: ResourceLevel, normalize: Bool) throws -> DataSet {
+        let identifier = try findIdentifier(query, level: level, normalize: normalize, addIdentifiers: false)
+        return DataSet(identifier.filter { $0.tag != queryRetrieveLevel && $0.tag != .specificCharacterSet })
     }
 
     /// Whether `tag` is a main tag of a level below `level` (meaningless in a query at `level`).
@@ -235,12 +241,15 @@ struct QueryRetrieveSCU: Sendable {
         return set
     }
 
-    /// The retrieve identifier of one C-FIND answer: its level and unique keys; nil when a key is missing.
+    /// The retrieve identifier of one C-FIND answer, as Orthanc sends it: the level and the answer's identifier
+    /// keys (its unique keys must be there and non-empty; nil otherwise).
     static func retrieveIdentifier(of answer: DataSet, level: ResourceLevel) -> DataSet? {
-        var values: [(Tag, String)] = []
         for tag in retrieveTags(level) {
             guard let value = answer.string(tag), !value.isEmpty else { return nil }
-            values.append((tag, value))
+        }
+        var values: [(Tag, String)] = []
+        for tag in Set(identifierTags(level) + retrieveTags(level)).sorted() {
+            if let value = answer.string(tag) { values.append((tag, value)) }
         }
         return identifier(values, level: level, addIdentifiers: false)
     }

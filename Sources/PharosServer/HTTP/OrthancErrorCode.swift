@@ -44,6 +44,7 @@ public struct OrthancErrorCode: Sendable, Hashable {
         (45, "ForbiddenAccess", 403, "Access to a resource is forbidden"),
         (2018, "CannotStoreInstance", 500, "Cannot store an instance"),
         (2027, "UnknownModality", 500, "Unknown modality"),
+        (2040, "CannotOrderSlices", 500, "Unable to order the slices of the series"),
         (3000, "UnsupportedMediaType", 415, "Unsupported media type"),
     ]
 
@@ -78,4 +79,5 @@ public struct OrthancErrorCode: Sendable, Hashable {
     public static let forbiddenAccess = named("ForbiddenAccess")
     public static let cannotStoreInstance = named("CannotStoreInstance")
     public static let unsupportedMediaType = named("UnsupportedMediaType")
+    public static let cannotOrderSlices = named("CannotOrderSlices")
 }

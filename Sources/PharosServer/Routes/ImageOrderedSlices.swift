@@ -88,9 +88,3 @@ struct OrderedSlices: Sendable {
         return .object(o)
     }
 }
-
-extension OrthancErrorCode {
-    /// Orthanc's CannotOrderSlices (2040). TODO(lead): move into the table of OrthancErrorCode.swift.
-    static let cannotOrderSlices = OrthancErrorCode(code: 2040, name: "CannotOrderSlices", httpStatus: 500,
-                                                    message: "Unable to order the slices of the series")
-}

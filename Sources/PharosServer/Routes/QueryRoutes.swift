@@ -25,7 +25,8 @@ struct QueryRoutes {
             let localAet = body["LocalAet"]?.stringValue
             let timeout = try Finder.int(body, "Timeout").map { Int($0) }
             let identifier = try QueryRetrieveSCU.findIdentifier(members, level: level, normalize: normalize)
-            let id = try await runQuery(identifier, level: level, name: name, modality: modality,
+            let shown = try QueryRetrieveSCU.shownQuery(members, level: level, normalize: normalize)
+            let id = try await runQuery(identifier, shown: shown, level: level, name: name, modality: modality,
                                         localAet: localAet, timeout: timeout)
             return .json(["ID": .string(id), "Path": .string("/queries/\(id)")])
         }
@@ -33,7 +34,9 @@ struct QueryRoutes {
             routes.post("/modalities/{name}/find-\(level.name.lowercased())") { request, context in
                 let (_, modality) = try await modality(context)
                 let body = try await request.jsonBody(limit: Self.bodyLimit)
-                let answers = try await legacyFind(try Self.object(body, "The body"), level: level, modality: modality)
+                let query = try Self.object(body, "The body")
+                try Self.checkLegacyKeys(query, level: level)
+                let answers = try await legacyFind(query, level: level, modality: modality)
                 return .json(.array(answers.map { $0.orthancJSON(format: .simplified) }))
             }
         }
@@ -48,9 +51,10 @@ struct QueryRoutes {
             let (level, identifiers) = try Self.resources(body)
             let localAet = body["LocalAet"]?.stringValue
             let target = body["TargetAet"]?.stringValue ?? localAet ?? modality.localAet ?? configuration.dicomAet
-            let report = try await qr.move(identifiers, level: level, from: modality, to: target, localAet: localAet,
-                                           timeout: try Finder.int(body, "Timeout").map { Int($0) })
-            return .json(report.json())
+            _ = try await qr.move(identifiers, level: level, from: modality, to: target, localAet: localAet,
+                                  timeout: try Finder.int(body, "Timeout").map { Int($0) })
+            // Orthanc 1.10.1 answers an empty object to a synchronous /move.
+            return .json(.object(JSONObject()))
         }
         routes.post("/modalities/{name}/get") { request, context in
             let (_, modality) = try await modality(context)
@@ -70,7 +74,7 @@ struct QueryRoutes {
         routes.delete("/queries/{id}") { _, context in
             let id = try await query(context).id
             _ = await archive.remove(id)
-            return .json(.object(JSONObject()))
+            return .text("", contentType: "text/plain")
         }
         routes.get("/queries/{id}/level") { _, context in .text(try await query(context).level.name) }
         routes.get("/queries/{id}/modality") { _, context in .text(try await query(context).modalityName) }
@@ -121,7 +125,8 @@ struct QueryRoutes {
                     if let value = parent.string(tag), !value.isEmpty { members[tag.hex(separator: ",")] = .string(value) }
                 }
                 let identifier = try QueryRetrieveSCU.findIdentifier(members, level: child, normalize: true)
-                let id = try await runQuery(identifier, level: child, name: q.modalityName, modality: q.modality,
+                let shown = try QueryRetrieveSCU.shownQuery(members, level: child, normalize: true)
+                let id = try await runQuery(identifier, shown: shown, level: child, name: q.modalityName, modality: q.modality,
                                             localAet: q.localAet, timeout: try Finder.int(body, "Timeout").map { Int($0) })
                 return .json(["ID": .string(id), "Path": .string("/queries/\(id)")])
             }
@@ -130,11 +135,11 @@ struct QueryRoutes {
 
     // MARK: helpers
 
-    private func runQuery(_ identifier: DataSet, level: ResourceLevel, name: String, modality: DicomModality,
+    private func runQuery(_ identifier: DataSet, shown: DataSet, level: ResourceLevel, name: String, modality: DicomModality,
                           localAet: String?, timeout: Int?) async throws -> String {
         let answers = try await qr.find(identifier, level: level, at: modality, localAet: localAet, timeout: timeout)
         let id = UUID().uuidString.lowercased()
-        await archive.add(RemoteQuery(id: id, modalityName: name, modality: modality, level: level, query: identifier,
+        await archive.add(RemoteQuery(id: id, modalityName: name, modality: modality, level: level, query: shown,
                                       answers: answers, localAet: localAet, timeout: timeout))
         return id
     }
@@ -209,6 +214,22 @@ struct QueryRoutes {
             out.append(.object(p))
         }
         return .array(out)
+    }
+
+    /// Orthanc's legacy routes refuse a query that does not name its parents: a patient ID or accession number
+    /// (more than two characters) below the patient level, and the parents' UIDs below the study level.
+    static func checkLegacyKeys(_ query: JSONObject, level: ResourceLevel) throws {
+        func long(_ tag: Tag) -> Bool { (member(query, tag)?.stringValue?.count ?? 0) > 2 }
+        guard level > .patient else { return }
+        guard long(.patientID) || long(Tag(0x0008, 0x0050)) else {
+            throw RESTError(.badRequest, "A \(level.name) query must give a PatientID or an AccessionNumber")
+        }
+        if level >= .series, !long(.studyInstanceUID) {
+            throw RESTError(.badRequest, "A \(level.name) query must give the StudyInstanceUID")
+        }
+        if level == .instance, !long(.seriesInstanceUID) {
+            throw RESTError(.badRequest, "An instance query must give the SeriesInstanceUID")
+        }
     }
 
     private static func member(_ object: JSONObject, _ tag: Tag) -> JSONValue? {

@@ -153,7 +153,8 @@ struct Finder: Sendable {
         }
     }
 
-    static func glob(_ p: [Character], _ t: [Character]) -> Bool {
+    /// DICOM wildcard matching (`*` any run, `?` one character) of pattern `p` against text `t`.
+    static func glob<Element: Equatable & ExpressibleByUnicodeScalarLiteral>(_ p: [Element], _ t: [Element]) -> Bool {
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
             if pi < p.count, p[pi] != "*", p[pi] == "?" || p[pi] == t[ti] {

@@ -3,7 +3,7 @@ import DICOMImaging
 import Foundation
 
 /// Decodes and renders the frames of stored instances for the imaging routes (`/frames`, `/preview`, `/rendered`,
-/// `/image-*`, `/matlab`, `/numpy`, `/pdf`), off the event loops and at most `DecodePool.width` at a time.
+/// `/image-*`, `/matlab`, `/numpy`, `/pdf`), off the event loops and at most one decode per core at a time.
 struct Renderer: Sendable {
     let instanceData: InstanceData
     let pool: DecodePool
@@ -88,19 +88,13 @@ struct Renderer: Sendable {
         } else if image.bitsStored <= 1 {
             (center, width) = (0.5, 1)
         } else {
-            let bits = Double(min(image.bitsStored, 32))
-            (center, width) = (pow2(bits - 1), pow2(bits))
+            let bits = min(image.bitsStored, 32)
+            (center, width) = (Double(UInt64(1) << (bits - 1)), Double(UInt64(1) << bits))
         }
         // A hair under half a step, so that values landing exactly on a step after float error still truncate.
         options.windowCenter = center + width / 255 * (0.5 - 1e-6)
         options.windowWidth = width
         return options
-    }
-
-    private static func pow2(_ exponent: Double) -> Double {
-        var value = 1.0
-        for _ in 0 ..< Int(exponent) { value *= 2 }
-        return value
     }
 
     /// `/image-uint8`, `/image-uint16`, `/image-int16`: stored values clamped to the type, as PNG.
