@@ -576,4 +576,36 @@ import Testing
     @Test func missingFileIsAnIOError() {
         #expect(throws: DICOMError(.ioError, "")) { try DICOMFile.read(contentsOf: "/nonexistent/file.dcm") }
     }
+
+    // MARK: - Bare data sets in a negotiated syntax (as DIMSE carries them)
+
+    @Test(arguments: [TransferSyntax.implicitVRLittleEndian, .explicitVRLittleEndian, .explicitVRBigEndian,
+                      .deflatedExplicitVRLittleEndian])
+    func bareDataSetInNegotiatedSyntax(_ syntax: TransferSyntax) throws {
+        let item = DataSet([.string(Tag(0x0008, 0x0100), .SH, "T-A0100")])
+        let original = DataSet([
+            .string(Tag(0x0008, 0x0052), .CS, "STUDY"),
+            .string(.patientName, .PN, "Doe^J"),
+            DataElement(tag: Tag(0x0008, 0x1032), vr: .SQ, value: .sequence([item])),
+            .uint16(Tag(0x0028, 0x0010), [512]),
+        ])
+        let bytes = try original.serialized(transferSyntax: syntax)
+        let read = try DataSet.read(bytes: bytes, transferSyntax: syntax)
+        #expect(read.string(Tag(0x0008, 0x0052)) == "STUDY")
+        #expect(read.string(.patientName) == "Doe^J")
+        #expect(read[Tag(0x0028, 0x0010)]?.integer == 512)
+        #expect(read[Tag(0x0008, 0x1032)]?.items?.first?.string(Tag(0x0008, 0x0100)) == "T-A0100")
+    }
+
+    @Test func emptyBareDataSetIsEmpty() throws {
+        #expect(try DataSet.read(bytes: [], transferSyntax: .implicitVRLittleEndian).isEmpty)
+    }
+
+    @Test func truncatedBareDataSetThrows() throws {
+        let bytes = try DataSet([.string(.patientName, .PN, "Doe^J")]).serialized(transferSyntax: .explicitVRLittleEndian)
+        #expect(throws: DICOMError.self) {
+            try DataSet.read(bytes: Array(bytes.dropLast(3)), transferSyntax: .explicitVRLittleEndian)
+        }
+    }
+
 }

@@ -93,13 +93,7 @@ extension DataSet {
     /// Parses a data set as received over the network in `transferSyntax` (no meta group around it).
     public static func decodeNetwork(_ bytes: [UInt8], transferSyntax: String,
                                      limits: ParseLimits = .default) throws -> DataSet {
-        // The Part 10 reader takes the syntax from a meta group: give it a minimal one naming the negotiated syntax.
-        var uid = Array(transferSyntax.utf8)
-        if uid.count % 2 == 1 { uid.append(0) }
-        var header: [UInt8] = Array("DICM".utf8)
-        header += [0x02, 0x00, 0x10, 0x00, UInt8(ascii: "U"), UInt8(ascii: "I"),
-                   UInt8(uid.count & 0xFF), UInt8(uid.count >> 8)] + uid
-        if bytes.isEmpty { return DataSet() }
-        return try DICOMFile.read(bytes: header + bytes, options: ReadOptions(limits: limits)).dataSet
+        try DataSet.read(bytes: bytes, transferSyntax: TransferSyntax.lookupOrPrivate(transferSyntax),
+                         options: ReadOptions(limits: limits))
     }
 }
