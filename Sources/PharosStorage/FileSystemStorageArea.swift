@@ -55,10 +55,24 @@ public struct FileSystemStorageArea: StorageArea {
         case .none: stored = bytes
         case .zlib: stored = try ZlibWithSize.compress(bytes)
         }
-        let md5Uncompressed = MD5.hexDigest(bytes)
-        let md5Compressed = compression == .none ? md5Uncompressed : MD5.hexDigest(stored)
-        try place(uuid: uuid) { (fd: Int32, tmp: String) throws(StorageError) in
-            try PosixFile.writeAll(fd, stored, path: tmp)
+        // Large attachments are hashed on another thread while this one writes and syncs them.
+        let background = compression == .none && bytes.count >= ConcurrentDigest.threshold ? ConcurrentDigest(bytes) : nil
+        let md5Uncompressed: String
+        let md5Compressed: String
+        do throws(StorageError) {
+            try place(uuid: uuid) { (fd: Int32, tmp: String) throws(StorageError) in
+                try PosixFile.writeAll(fd, stored, path: tmp)
+            }
+        } catch {
+            _ = background?.wait()
+            throw error
+        }
+        if let background {
+            md5Uncompressed = background.wait()
+            md5Compressed = md5Uncompressed
+        } else {
+            md5Uncompressed = MD5.hexDigest(bytes)
+            md5Compressed = compression == .none ? md5Uncompressed : MD5.hexDigest(stored)
         }
         return StoredFile(uuid: uuid, compression: compression, compressedSize: Int64(stored.count),
                           uncompressedSize: Int64(bytes.count), md5Compressed: md5Compressed,
