@@ -361,6 +361,10 @@ struct RESTTests {
             #expect(try await find(#"{"Level":"Study","Query":{"StudyDate":"20040501-"}}"#).arrayValue?.count == 2)
             #expect(try await find(#"{"Level":"Study","Query":{"StudyDate":"-20040119"}}"#).arrayValue?.count == 1)
             #expect(try await find(#"{"Level":"Series","Query":{"Modality":"CT\\NM"}}"#).arrayValue?.count == 2)
+            // ModalitiesInStudy is answered from the studies' series, as Orthanc does.
+            #expect(try await find(#"{"Level":"Study","Query":{"ModalitiesInStudy":"CT"}}"#) == .array([.string(Self.ct.study)]))
+            #expect(try await find(#"{"Level":"Study","Query":{"ModalitiesInStudy":"MR\\NM"}}"#).arrayValue?.count == 2)
+            #expect(try await find(#"{"Level":"Study","Query":{"ModalitiesInStudy":"US","StudyDate":"20040101-"}}"#) == [])
             #expect(try await find(#"{"Level":"Instance","Query":{"PatientID":"1CT1"}}"#)
                     == .array([.string(Self.ct.instance)]))
             #expect(try await find(#"{"Level":"Patient","Query":{},"Limit":2}"#).arrayValue?.count == 2)

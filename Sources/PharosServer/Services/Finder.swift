@@ -18,7 +18,11 @@ struct Finder: Sendable {
         var expand: Bool
         var requestedTags: [Tag]
         var format: TagFormat
+        /// Study-level ModalitiesInStudy: a study matches when one of its series has one of these modalities.
+        var modalitiesInStudy: [String]? = nil
     }
+
+    static let modalitiesInStudyTag = Tag(0x0008, 0x0061)
 
     /// Parses the JSON body of `/tools/find`.
     func parse(_ body: JSONValue) throws -> Request {
@@ -31,6 +35,7 @@ struct Finder: Sendable {
         }
         var query = FindQuery(level: level)
         var headerConstraints: [(Tag, TagConstraint)] = []
+        var modalities: [String]?
         for member in queryMembers {
             let key = member.key, value = member.value
             guard let tag = Self.tag(named: key) else {
@@ -38,6 +43,11 @@ struct Finder: Sendable {
             }
             guard let text = value.stringValue else {
                 throw RESTError(.badParameterType, "The value for \(key) in the query must be a string")
+            }
+            // No instance header holds ModalitiesInStudy: it is answered from the modalities of the study's series.
+            if tag == Self.modalitiesInStudyTag && level == .study {
+                if !text.isEmpty && text != "*" { modalities = text.split(separator: "\\").map { String($0) } }
+                continue
             }
             let constraint = Self.constraint(text, tag: tag)
             if MainDicomTags.owningLevel(of: tag, forQueryAt: level) != nil {
@@ -64,12 +74,15 @@ struct Finder: Sendable {
         let full = try Self.bool(body, "Full") ?? false, short = try Self.bool(body, "Short") ?? false
         let format: TagFormat = full ? .full : short ? .short : .human
         return Request(query: query, headerConstraints: headerConstraints,
-                       expand: try Self.bool(body, "Expand") ?? false, requestedTags: requested, format: format)
+                       expand: try Self.bool(body, "Expand") ?? false, requestedTags: requested, format: format,
+                       modalitiesInStudy: modalities)
     }
 
     /// Runs a parsed request: the public IDs that match, in insertion order.
     func run(_ request: Request) async throws -> [String] {
-        guard !request.headerConstraints.isEmpty else { return try await index.find(request.query) }
+        guard !request.headerConstraints.isEmpty || request.modalitiesInStudy != nil else {
+            return try await index.find(request.query)
+        }
         // Paging must apply after the header filter.
         var unpaged = request.query
         unpaged.since = 0
@@ -78,15 +91,27 @@ struct Finder: Sendable {
         var out: [String] = []
         var skipped = 0
         for id in candidates {
-            guard let header = try await firstInstanceHeader(request.query.level, id),
-                  request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
-                                                                      caseSensitive: request.query.caseSensitive) })
-            else { continue }
+            if let modalities = request.modalitiesInStudy {
+                guard try await studyHasSeries(id, withModalityIn: modalities) else { continue }
+            }
+            if !request.headerConstraints.isEmpty {
+                guard let header = try await firstInstanceHeader(request.query.level, id),
+                      request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
+                                                                          caseSensitive: request.query.caseSensitive) })
+                else { continue }
+            }
             if skipped < request.query.since { skipped += 1; continue }
             out.append(id)
             if let limit = request.query.limit, out.count >= limit { break }
         }
         return out
+    }
+
+    private func studyHasSeries(_ study: String, withModalityIn modalities: [String]) async throws -> Bool {
+        let series = try await index.descendants(of: .study, study, at: .series)
+        return try await index.resources(.series, series).contains { record in
+            record.mainTags[Tag(0x0008, 0x0060)].map { modalities.contains($0) } ?? false
+        }
     }
 
     private func firstInstanceHeader(_ level: ResourceLevel, _ id: String) async throws -> DataSet? {
