@@ -44,6 +44,8 @@ command -v opj_compress >/dev/null || apt_install libopenjp2-tools
 ORTHANC_BIN=""
 if [[ "$ORTHANC" != 0 ]]; then
     command -v Orthanc >/dev/null || [[ -x /usr/sbin/Orthanc ]] || apt_install orthanc
+    # Orthanc previews JPEG 2000 only with Debian's GDCM plugin.
+    [[ -f /usr/share/orthanc/plugins/libOrthancGdcm.so ]] || apt_install orthanc-gdcm
     ORTHANC_BIN="$(command -v Orthanc || echo /usr/sbin/Orthanc)"
 fi
 "$PYTHON" -c "import numpy" 2>/dev/null || "$PYTHON" -m pip install --quiet --disable-pip-version-check numpy
@@ -57,6 +59,11 @@ export PYTHONPATH="$PWD/TestData/pylib${PYTHONPATH:+:$PYTHONPATH}"
 if [[ ! -f bench-data/ct-j2k/.done ]]; then
     rm -rf bench-data/ct-j2k
     "$PYTHON" Benchmarks/make-j2k-series.py bench-data/ct bench-data/ct-j2k && touch bench-data/ct-j2k/.done
+fi
+if [[ ! -f bench-data/codecs/.done ]]; then
+    rm -rf bench-data/codecs
+    "$PYTHON" Benchmarks/make-codec-set.py bench-data/ct/ct0000.dcm bench-data/ct-j2k/ct0000.dcm bench-data/codecs \
+        && touch bench-data/codecs/.done
 fi
 QUERY_DIR="bench-data/query-$QUERY_COUNT"
 if [[ ! -f "$QUERY_DIR/.done" ]]; then
@@ -76,32 +83,35 @@ fi
 [[ -n "$ORTHANC_BIN" ]] && SERVERS+=(--orthanc "$ORTHANC_BIN")
 [[ ${#SERVERS[@]} -gt 0 ]] || { echo "ORTHANC=0 and PHAROS=0: nothing to measure" >&2; exit 1; }
 
+FINDSCU_FLAG=()
+[[ "${DIMSE:-1}" != 0 ]] && FINDSCU_FLAG=(--findscu)
 if [[ "${REST:-1}" != 0 ]]; then
-    "$PYTHON" Benchmarks/rest-bench.py "${SERVERS[@]}" \
+    "$PYTHON" Benchmarks/rest-bench.py "${SERVERS[@]}" "${FINDSCU_FLAG[@]}" \
         --ct bench-data/ct --j2k bench-data/ct-j2k --query "$QUERY_DIR" \
         --slices "$SLICES" --runs "$RUNS" --query-runs "$QUERY_RUNS" --out bench-results/latest.txt
 fi
 
-# DIMSE: C-STORE throughput (DCMTK storescu, 1 and 4 associations) and study-level C-FIND latency (findscu -S).
+# DIMSE: C-STORE throughput (DCMTK storescu, 1 and 4 associations); C-FIND latency is in the REST report above.
 if [[ "${DIMSE:-1}" != 0 ]]; then
-    if [[ "$QUICK" != 0 ]]; then FIND_RUNS=5; else FIND_RUNS=20; fi
-    "$PYTHON" Benchmarks/dimse-bench.py "${SERVERS[@]}" --ct bench-data/ct --query "$QUERY_DIR" \
-        --runs "$RUNS" --find-runs "$FIND_RUNS" --out bench-results/dimse.txt
+    "$PYTHON" Benchmarks/dimse-bench.py "${SERVERS[@]}" --ct bench-data/ct --runs "$RUNS" --out bench-results/dimse.txt
 fi
 
 # Preview latency (uncompressed and JPEG 2000 slices), same servers.
 if [[ "$QUICK" != 0 ]]; then PREVIEW_SLICES=5; else PREVIEW_SLICES=20; fi
 "$PYTHON" Benchmarks/preview-bench.py "${SERVERS[@]}" --ct bench-data/ct --j2k bench-data/ct-j2k \
-    --slices "$PREVIEW_SLICES" --runs "$RUNS" --out bench-results/preview.txt
+    --slices "$PREVIEW_SLICES" --runs "$RUNS" --codecs bench-data/codecs --out bench-results/preview.txt
 
-# Decode time per frame per codec, in-process (no HTTP): the corpus and one JPEG 2000 CT slice.
+# Decode time per frame per codec, in-process (no HTTP): one 512x512 image per transfer syntax, then the corpus.
 if [[ "$PHAROS" != 0 ]]; then
     IMAGING_BENCH="${IMAGING_BENCH:-}"
     if [[ -z "$IMAGING_BENCH" ]]; then
         ${SWIFT:-swift} build -c release --product ImagingBench
         IMAGING_BENCH="$PWD/.build/release/ImagingBench"
     fi
-    echo "# ImagingBench: median decode ms per frame, per transfer syntax (release)"
-    "$IMAGING_BENCH" -n 3 TestData/corpus bench-data/ct-j2k/ct0000.dcm bench-data/ct/ct0000.dcm \
-        | tee bench-results/imaging.txt
+    {
+        echo "# ImagingBench (release, in-process): median decode ms per frame, one 512x512 image per transfer syntax"
+        "$IMAGING_BENCH" -n 5 bench-data/codecs
+        echo "# ImagingBench: the pydicom corpus, grouped by transfer syntax (frames of many sizes)"
+        "$IMAGING_BENCH" -n 3 TestData/corpus
+    } | tee bench-results/imaging.txt
 fi

@@ -1,13 +1,13 @@
-"""DIMSE benchmark: C-STORE throughput and C-FIND latency, Pharos beside Debian's Orthanc, DCMTK as the client.
+"""DIMSE benchmark: C-STORE throughput, Pharos beside Debian's Orthanc, DCMTK's storescu as the client.
 
-Usage: dimse-bench.py --pharos BIN --orthanc BIN --ct DIR --query DIR [--runs N] [--find-runs N] [--out FILE]
-C-STORE: /usr/bin/storescu sends every file of --ct in one association, then split over 4 parallel associations,
-into a fresh server each run (instances/s and MB/s, median of --runs). C-FIND: the --query set is loaded once over
-HTTP, then /usr/bin/findscu -S at study level with a wildcard PatientName and a StudyDate range (median of
---find-runs, after one warm-up). Measures only, asserts nothing.
+Usage: dimse-bench.py --pharos BIN --orthanc BIN --ct DIR [--runs N] [--out FILE]
+/usr/bin/storescu sends every file of --ct in one association, then split over 4 parallel associations, into a
+fresh server each run (instances/s and MB/s, median of --runs). Measures only, asserts nothing. C-FIND latency is
+timed by rest-bench.py --findscu, on the query set it has loaded already.
 """
 import argparse
 import importlib.util
+import json
 import os
 import statistics
 import subprocess
@@ -22,7 +22,6 @@ sys.modules["rest_bench"] = rest
 spec.loader.exec_module(rest)
 
 STORESCU = "/usr/bin/storescu"  # DCMTK's; the one on PATH may be pynetdicom's
-FINDSCU = "/usr/bin/findscu"
 
 
 def files_of(folder):
@@ -43,21 +42,14 @@ def store_run(server, files, associations):
         started = time.monotonic()
         with ThreadPoolExecutor(associations) as pool:
             list(pool.map(lambda chunk: storescu(server, chunk), chunks))
-        return time.monotonic() - started
+        elapsed = time.monotonic() - started
+        status, body = rest.request(server.http_port, "GET", "/statistics")
+        stored = json.loads(body).get("CountInstances") if status == 200 else None
+        if stored != len(files):
+            raise SystemExit(f"{server.name} holds {stored} instances after C-STORE of {len(files)} files")
+        return elapsed
     finally:
         server.stop()
-
-
-def find_once(server, keys):
-    args = [FINDSCU, "-aet", "BENCHSCU", "-aec", server.aet, "-S", "-k", "QueryRetrieveLevel=STUDY"]
-    for k in keys:
-        args += ["-k", k]
-    started = time.monotonic()
-    done = subprocess.run([*args, "127.0.0.1", str(server.dicom_port)], capture_output=True, text=True, timeout=300)
-    elapsed = time.monotonic() - started
-    if done.returncode != 0:
-        raise SystemExit(f"findscu on {server.name} failed: {done.stderr[-2000:]}")
-    return elapsed, done.stderr.count("Find Response:") + done.stdout.count("Find Response:")
 
 
 def main():
@@ -65,16 +57,13 @@ def main():
     parser.add_argument("--pharos")
     parser.add_argument("--orthanc")
     parser.add_argument("--ct", required=True)
-    parser.add_argument("--query", required=True)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--find-runs", type=int, default=20)
     parser.add_argument("--out")
     args = parser.parse_args()
-    for tool in (STORESCU, FINDSCU):
-        if not os.path.exists(tool):
-            raise SystemExit(f"DCMTK's {tool} is missing (apt-get install dcmtk)")
+    if not os.path.exists(STORESCU):
+        raise SystemExit(f"DCMTK's {STORESCU} is missing (apt-get install dcmtk)")
 
-    common = {"DicomAlwaysAllowStore": True, "DicomAlwaysAllowFind": True, "DicomAet": "BENCH"}
+    common = {"DicomAlwaysAllowStore": True, "DicomAet": "BENCH"}
     servers = []
     if args.pharos:
         servers.append(rest.Server("Pharos", args.pharos, 18152, 14352, dict(common)))
@@ -100,21 +89,6 @@ def main():
             say(f"  {s.name:8} {associations} assoc.  {len(files) / t:8.1f} instances/s  {megabytes / t:7.1f} MB/s"
                 f"  ({t:.2f} s)")
 
-    query_files = rest.load_files(args.query)
-    say(f"# C-FIND study level, {len(query_files)} instances loaded; findscu -S; median of {args.find_runs} runs")
-    cases = [("PatientName=A*", ["PatientName=A*", "StudyDate", "StudyInstanceUID"]),
-             ("StudyDate range", ["StudyDate=20150101-20161231", "PatientName", "StudyInstanceUID"])]
-    for s in servers:
-        s.start()
-        try:
-            rest.upload(s.http_port, query_files, 4)
-            for label, keys in cases:
-                find_once(s, keys)
-                runs = [find_once(s, keys) for _ in range(args.find_runs)]
-                say(f"  {s.name:8} {label:18} {statistics.median(r[0] for r in runs) * 1000:8.1f} ms"
-                    f"  ({runs[0][1]} answers)")
-        finally:
-            s.stop()
     if args.out:
         os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
         with open(args.out, "w") as f:

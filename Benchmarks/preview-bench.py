@@ -22,6 +22,7 @@ _spec = importlib.util.spec_from_file_location("rest_bench", os.path.join(HERE, 
 rest_bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(rest_bench)
 Server, load_files, HOST = rest_bench.Server, rest_bench.load_files, rest_bench.HOST
+GDCM_PLUGIN = "/usr/share/orthanc/plugins/libOrthancGdcm.so"
 
 
 def upload_all(port, blobs):
@@ -60,6 +61,17 @@ def fetch_previews(port, ids, runs, times, problems):
         conn.close()
 
 
+def codec_latency(port, path, runs):
+    """Uploads one file, then the median seconds of `runs` /preview requests after a warm-up (or an HTTP status)."""
+    with open(path, "rb") as f:
+        iid = upload_all(port, [f.read()])[0]
+    times, problems = [], []
+    fetch_previews(port, [iid], runs, times, problems)
+    if problems or not times:
+        return None, f"HTTP {problems[0] if problems else '?'}"
+    return statistics.median(times), ""
+
+
 def measure(port, ids, runs, clients):
     times, problems = [], []
     if clients == 1:
@@ -85,6 +97,8 @@ def main():
     parser.add_argument("--j2k", required=True)
     parser.add_argument("--slices", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--codecs", help="folder of one 512x512 image per transfer syntax (make-codec-set.py)")
+    parser.add_argument("--codec-runs", type=int, default=10)
     parser.add_argument("--out")
     args = parser.parse_args()
 
@@ -95,10 +109,14 @@ def main():
     if args.pharos:
         servers.append(Server("Pharos", args.pharos, 18242, 14442))
     if args.orthanc:
-        servers.append(Server("Orthanc", args.orthanc, 18243, 14443, {"Plugins": []}))
+        # Orthanc's own decoders (DCMTK) first, and Debian's orthanc-gdcm plugin for what they cannot (JPEG 2000).
+        plugins = [GDCM_PLUGIN] if os.path.exists(GDCM_PLUGIN) else []
+        servers.append(Server("Orthanc", args.orthanc, 18243, 14443,
+                              {"Plugins": plugins, "BuiltinDecoderTranscoderOrder": "Before"}))
     if not servers:
         raise SystemExit("nothing to measure: give --pharos and/or --orthanc")
     sets = {"uncompressed": load_files(args.ct, args.slices), "JPEG 2000": load_files(args.j2k, args.slices)}
+    codec_files = sorted(n for n in os.listdir(args.codecs) if n.endswith(".dcm")) if args.codecs else []
 
     lines = []
 
@@ -114,6 +132,8 @@ def main():
                 ids = upload_all(s.http_port, blobs)
                 for clients in (1, 4):
                     results[(kind, clients, s.name)] = measure(s.http_port, ids, args.runs, clients)
+            for name in codec_files:
+                results[(name, s.name)] = codec_latency(s.http_port, os.path.join(args.codecs, name), args.codec_runs)
         finally:
             s.stop()
 
@@ -129,6 +149,18 @@ def main():
                 cells.append(f"{value[0] * 1000:7.1f} / {value[1] * 1000:7.1f} ms" if value else f"{problem:24}")
             label = f"  preview, {kind}, {clients} client{'s' if clients > 1 else ''}"
             say(f"{label:44} | " + " | ".join(f"{c:24}" for c in cells))
+    if codec_files:
+        say(f"# /preview latency per transfer syntax, one 512x512 image each (decode + window + PNG), "
+            f"median of {args.codec_runs} after a warm-up; ratio = how many times faster Pharos is")
+        say(f"{'file':44} | " + " | ".join(f"{n:24}" for n in names) + " | ratio")
+        for name in codec_files:
+            cells = []
+            for n in names:
+                value, problem = results[(name, n)]
+                cells.append(f"{value * 1000:7.1f} ms" if value else problem)
+            p, o = results.get((name, "Pharos"), (None, ""))[0], results.get((name, "Orthanc"), (None, ""))[0]
+            ratio = f"{o / p:5.2f}x" if p and o else "-"
+            say(f"  {name:42} | " + " | ".join(f"{c:24}" for c in cells) + f" | {ratio}")
     if args.out:
         os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
         with open(args.out, "w") as f:

@@ -203,6 +203,32 @@ def time_query(port: int, method: str, path: str, body: dict | None, runs: int, 
     return (statistics.median(times) if times else float("nan")), count, problem
 
 
+FINDSCU = "/usr/bin/findscu"  # DCMTK's; the one on PATH may be pynetdicom's
+
+
+def time_findscu(port: int, keys: list[str], runs: int, budget: float) -> tuple[float, int, str]:
+    """Median wall time of `findscu -S` at study level (process start and association included), after a warm-up."""
+    args = [FINDSCU, "-v", "-aet", "BENCHSCU", "-aec", "BENCH", "-S", "-k", "QueryRetrieveLevel=STUDY"]
+    for key in keys:
+        args += ["-k", key]
+    args += [HOST, str(port)]
+    times, count, problem = [], 0, ""
+    deadline = time.monotonic() + budget
+    for i in range(runs + 1):
+        started = time.monotonic()
+        done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+        elapsed = time.monotonic() - started
+        if done.returncode != 0:
+            return float("nan"), 0, f"findscu failed: {done.stderr[-500:]}"
+        count = done.stderr.count("Find Response:") + done.stdout.count("Find Response:")
+        if i > 0:
+            times.append(elapsed)
+        if time.monotonic() > deadline and times:
+            problem = f"only {len(times)} runs within {budget:.0f} s" if len(times) < runs else ""
+            break
+    return statistics.median(times), count, problem
+
+
 def fmt_rate(value: dict | None) -> str:
     if not value:
         return "-"
@@ -227,15 +253,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query-runs", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--findscu", action="store_true",
+                        help="also time study-level C-FIND with DCMTK's findscu on the loaded query set")
     parser.add_argument("--out", help="also write the report to this file")
     args = parser.parse_args()
 
+    # C-FIND from any AET, so findscu needs no registered modality.
+    dicom = {"DicomAet": "BENCH", "DicomAlwaysAllowFind": True}
     servers = []
     if args.pharos:
-        servers.append(Server("Pharos", args.pharos, 18142, 14342))
+        servers.append(Server("Pharos", args.pharos, 18142, 14342, dict(dicom)))
     if args.orthanc:
         # Plugins off: Debian's plugins are only loaded when the configuration lists them.
-        servers.append(Server("Orthanc", args.orthanc, 18143, 14343, {"Plugins": []}))
+        servers.append(Server("Orthanc", args.orthanc, 18143, 14343, {**dicom, "Plugins": []}))
     if not servers:
         raise SystemExit("nothing to measure: give --pharos and/or --orthanc")
 
@@ -287,6 +317,13 @@ def main() -> None:
          {"Level": "Series", "Query": {"Modality": "CT", "StudyDate": "20150101-20191231"}}),
         ("GET /studies?expand (all studies)", "GET", "/studies?expand", None),
     ]
+    # Study-level C-FIND over DICOM (findscu, a new association per query, as a modality's query does).
+    if args.findscu:
+        queries += [
+            ("C-FIND study: PatientName=A*", "C-FIND", "", ["PatientName=A*", "StudyDate", "StudyInstanceUID"]),
+            ("C-FIND study: StudyDate 2015-2016", "C-FIND", "",
+             ["StudyDate=20150101-20161231", "PatientName", "StudyInstanceUID"]),
+        ]
     query_results: dict[str, dict[str, tuple]] = {q[0]: {} for q in queries}
     load_rates: dict[str, dict] = {}
     for s in servers:
@@ -299,7 +336,10 @@ def main() -> None:
                 problems.append(f"{s.name} query-set load: {outcomes}")
             print(f"  loaded {len(query_blobs)} small instances into {s.name} in {seconds:.1f} s", flush=True)
             for label, method, path, body in queries:
-                median, count, problem = time_query(s.http_port, method, path, body, args.query_runs, budget=60)
+                if method == "C-FIND":
+                    median, count, problem = time_findscu(s.dicom_port, body, args.query_runs, budget=60)
+                else:
+                    median, count, problem = time_query(s.http_port, method, path, body, args.query_runs, budget=60)
                 query_results[label][s.name] = (median, count)
                 if problem:
                     problems.append(f"{s.name} {label.strip()}: {problem}")
