@@ -4,7 +4,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 CONFIG ?=
 
-.PHONY: setup deps pydeps testdata build release run test test-swift test-e2e fuzz bench bench-parse dictionary clean
+.PHONY: setup deps pydeps testdata build release run test test-build test-setup test-swift test-e2e fuzz bench bench-parse dictionary clean
 
 # Debian packages the build and tests need (skipped when already present).
 APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev libjpeg62-turbo-dev libopenjp2-7-dev libcharls-dev pkg-config
@@ -30,17 +30,29 @@ release: deps
 run: release
 	.build/release/pharos $(CONFIG)
 
-test: deps pydeps testdata
-	$(SWIFT) build --build-tests
+# Test builds carry no Swift debug info: less to emit and to link on every clean build (CI builds everything from
+# scratch on 2 cores). -wmo would save more but cannot feed the index store that test discovery on Linux reads.
+TEST_BUILD_FLAGS := -Xswiftc -gnone
+
+# The corpus download and the Python tools (network, mostly waiting) overlap the build.
+test: deps
+	@$(MAKE) --no-print-directory -j2 test-build test-setup
 	$(SWIFT) test --skip-build
 	PHAROS_BIN=$(CURDIR)/.build/debug/pharos $(PYTHON) -m pytest -q tests/e2e
 
+test-build:
+	$(SWIFT) build --build-tests $(TEST_BUILD_FLAGS)
+
+# One pip at a time: the Python tools, then the corpus and its reference values.
+test-setup: pydeps
+	@bash Scripts/fetch-test-data.sh
+
 test-swift: deps testdata
-	$(SWIFT) test
+	$(SWIFT) test $(TEST_BUILD_FLAGS)
 
 # The end-to-end tests alone, against the debug binary (or PHAROS_BIN=…).
 test-e2e: deps pydeps testdata
-	$(SWIFT) build --product pharos
+	$(SWIFT) build --product pharos $(TEST_BUILD_FLAGS)
 	PHAROS_BIN=$(or $(PHAROS_BIN),$(CURDIR)/.build/debug/pharos) $(PYTHON) -m pytest -q tests/e2e
 
 fuzz: deps testdata

@@ -14,7 +14,9 @@ let package = Package(
         .executable(name: "pharos", targets: ["pharos"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // Without its default "ConfigurationSupport" trait Hummingbird does not build swift-configuration, which
+        // Pharos does not use (it reads Orthanc-format configuration itself): less to compile on every clean build.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
