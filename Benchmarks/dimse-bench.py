@@ -89,10 +89,7 @@ def main():
             say(f"  {s.name:8} {associations} assoc.  {len(files) / t:8.1f} instances/s  {megabytes / t:7.1f} MB/s"
                 f"  ({t:.2f} s)")
 
-    if args.out:
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write("\n".join(lines) + "\n")
+    rest.save_report(args.out, lines)
 
 
 if __name__ == "__main__":

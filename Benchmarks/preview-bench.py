@@ -161,10 +161,7 @@ def main():
             p, o = results.get((name, "Pharos"), (None, ""))[0], results.get((name, "Orthanc"), (None, ""))[0]
             ratio = f"{o / p:5.2f}x" if p and o else "-"
             say(f"  {name:42} | " + " | ".join(f"{c:24}" for c in cells) + f" | {ratio}")
-    if args.out:
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write("\n".join(lines) + "\n")
+    rest_bench.save_report(args.out, lines)
 
 
 if __name__ == "__main__":

@@ -90,6 +90,14 @@ class Server:
             return "(no log)"
 
 
+def save_report(path: str | None, lines: list[str]) -> None:
+    """Writes the printed report lines to `path` too (the benchmarks' --out), creating its folder."""
+    if path:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
 def port_open(port: int) -> bool:
     import socket
     with socket.socket() as s:
@@ -396,10 +404,7 @@ def main() -> None:
     for problem in problems:
         say(f"# PROBLEM: {problem}")
 
-    if args.out:
-        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
-        with open(args.out, "w") as f:
-            f.write("\n".join(lines) + "\n")
+    save_report(args.out, lines)
 
 
 if __name__ == "__main__":
