@@ -92,19 +92,11 @@ struct FindSCP: FindHandler {
         }
         let configured = level == .instance ? configuration.limitFindInstances : configuration.limitFindResults
         let limit = configured > 0 ? configured : nil
-        query.limit = modalities == nil ? limit : nil
-        var ids = try await finder.run(Finder.Request(query: query, headerConstraints: headerConstraints, expand: false,
-                                                      requestedTags: [], format: .human))
+        query.limit = limit
+        // The same ModalitiesInStudy filter as /tools/find: the limit then counts the studies that pass it.
+        let ids = try await finder.run(Finder.Request(query: query, headerConstraints: headerConstraints, expand: false,
+                                                      requestedTags: [], format: .human, modalitiesInStudy: modalities))
         var context = AnswerContext()
-        if let modalities {
-            var kept: [String] = []
-            for id in ids {
-                let found = try await context.modalities(ofStudy: id, index: index)
-                if found.contains(where: { m in modalities.contains(m) }) { kept.append(id) }
-                if let limit, kept.count >= limit { break }
-            }
-            ids = kept
-        }
         return try await build(ids, level: level, identifier: identifier, patientRoot: patientRoot, context: &context)
     }
 
