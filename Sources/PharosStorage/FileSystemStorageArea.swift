@@ -1,7 +1,8 @@
 import Foundation
 
-/// The storage area on a local file system: one file per attachment, named by a random UUID, under
-/// `root/ab/cd/abcd…` (the first two pairs of hex digits), as Orthanc lays out its storage folder.
+/// The storage area on a local file system: one file per attachment, named by a UUID, under `root/ab/cd/abcd…`
+/// (the first two pairs of hex digits), as Orthanc lays out its storage folder. New names share their first four
+/// digits in runs (`FolderCursor`), so most writes land in a folder that exists already.
 /// A write goes to `<uuid>.tmp` in the final folder, is fsync'ed, then renamed: no half-written file is ever
 /// visible under an attachment name.
 public struct FileSystemStorageArea: StorageArea {
@@ -13,6 +14,8 @@ public struct FileSystemStorageArea: StorageArea {
     public let syncOnWrite: Bool
 
     static let temporarySuffix = ".tmp"
+
+    private let cursor = FolderCursor()
 
     /// Opens (and creates when missing) the storage folder.
     public init(root: String, compression: StorageCompression = .none, syncOnWrite: Bool = true) throws(StorageError) {
@@ -49,7 +52,7 @@ public struct FileSystemStorageArea: StorageArea {
     // MARK: writing
 
     public func write(bytes: [UInt8]) throws(StorageError) -> StoredFile {
-        let uuid = UUID().uuidString.lowercased()
+        let uuid = cursor.nextUUID()
         let stored: [UInt8]
         switch compression {
         case .none: stored = bytes
@@ -88,17 +91,20 @@ public struct FileSystemStorageArea: StorageArea {
             if move { unlink(source) }
             return stored
         }
-        let uuid = UUID().uuidString.lowercased()
+        let uuid = cursor.nextUUID()
         let final = try path(of: uuid)
         var md5 = MD5()
         var size: Int64 = 0
         try PosixFile.forEachChunk(source) { chunk in md5.update(chunk); size += Int64(chunk.count) }
         let digest = md5.finalizeHex()
         if move {
-            let dir = String(final.dropLast(uuid.count + 1))
-            try PosixFile.makeDirectories(dir)
             if syncOnWrite { try PosixFile.sync(source) }
-            if rename(source, final) == 0 {
+            var moved = rename(source, final) == 0
+            if !moved && errno == ENOENT && access(source, F_OK) == 0 {
+                try PosixFile.makeDirectories(String(final.dropLast(uuid.count + 1)))
+                moved = rename(source, final) == 0
+            }
+            if moved {
                 return StoredFile(uuid: uuid, compression: .none, compressedSize: size, uncompressedSize: size,
                                   md5Compressed: digest, md5Uncompressed: digest)
             }
@@ -121,12 +127,12 @@ public struct FileSystemStorageArea: StorageArea {
         let final = try path(of: uuid)
         let tmp = final + Self.temporarySuffix
         let dir = String(final.dropLast(uuid.count + 1))
-        var fd: Int32 = -1
-        // A concurrent removal may prune the folder between mkdir and open: create it again once.
-        for attempt in 0 ..< 2 {
+        // The folder usually exists (FolderCursor); create it when it does not, and once more if a concurrent
+        // removal pruned it between mkdir and open.
+        var fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        for _ in 0 ..< 2 where fd < 0 && errno == ENOENT {
             try PosixFile.makeDirectories(dir)
             fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            if fd >= 0 || errno != ENOENT || attempt == 1 { break }
         }
         guard fd >= 0 else { throw StorageError.posix(errno, "create a file in the storage area", path: tmp) }
         do throws(StorageError) {

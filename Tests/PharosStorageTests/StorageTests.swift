@@ -161,6 +161,32 @@ func makeTemporaryFolder() -> String {
         #expect(Set(try area.storedUUIDs()) == [copied.uuid, moved.uuid])
     }
 
+    @Test func newNamesShareFoldersAndSurvivePruning() throws {
+        let cursor = FolderCursor()
+        let names = (0 ..< FolderCursor.filesPerFolder + 1).map { _ in cursor.nextUUID() }
+        #expect(names.allSatisfy(FileSystemStorageArea.isValidUUID))
+        #expect(Set(names).count == names.count)
+        #expect(names.allSatisfy { Array($0.utf8)[14] == UInt8(ascii: "4") }, "version 4 layout")
+        #expect(names.allSatisfy { "89ab".utf8.contains(Array($0.utf8)[19]) }, "RFC 4122 variant")
+        #expect(Set(names.dropLast().map { $0.prefix(4) }).count == 1, "a run of names shares one folder")
+
+        // Removing the only file of the current folder prunes it; the next write creates it again.
+        let root = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let area = try FileSystemStorageArea(root: root)
+        let first = try area.write(bytes: [1, 2, 3])
+        try area.remove(first.uuid)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).isEmpty)
+        let second = try area.write(bytes: [4, 5])
+        #expect(second.uuid.prefix(4) == first.uuid.prefix(4))
+        #expect(try area.read(second.uuid, compression: .none) == [4, 5])
+        let source = root + "/incoming.bin"
+        try Data([6, 7, 8]).write(to: URL(fileURLWithPath: source))
+        try area.remove(second.uuid)
+        let moved = try area.write(fileAt: URL(fileURLWithPath: source), move: true)
+        #expect(try area.read(moved.uuid, compression: .none) == [6, 7, 8])
+    }
+
     @Test func refusesNamesThatAreNotUUIDs() throws {
         let root = makeTemporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: root) }
