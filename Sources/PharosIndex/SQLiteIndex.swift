@@ -16,9 +16,10 @@ public final class SQLiteIndex: Index {
     public let path: String
 
     /// Opens (creating and migrating when needed) `index.sqlite` in `directory`.
-    /// With `durable` (the default), each commit is synced to disk (`synchronous=FULL`); otherwise a power
-    /// loss may lose the last commits, while a crash of the process still loses nothing.
-    public init(directory: String, durable: Bool = true) throws(IndexError) {
+    /// By default commits are synced at WAL checkpoints (`synchronous=NORMAL`, as Orthanc runs its SQLite index): a
+    /// crash of the process loses nothing, a power loss may lose the last commits (their files stay, as orphans).
+    /// With `durable`, each commit is synced to disk (`synchronous=FULL`), at one more fsync per group commit.
+    public init(directory: String, durable: Bool = false) throws(IndexError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -29,12 +30,17 @@ public final class SQLiteIndex: Index {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(30)
         config.label = "PharosIndex"
-        let synchronous = durable ? "FULL" : "NORMAL"
+        // Savepoints (one per instance of a group commit) keep their statement journals in memory, not in a
+        // temporary file created per transaction.
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets synchronous=NORMAL when it turns WAL on, after prepareDatabase: FULL goes on the writer here.
+            if durable {
+                try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            }
             try SQLiteSchema.migrator.migrate(pool)
         } catch {
             throw IndexError(.cannotOpen, "Cannot open the index \(path): \(IndexError.wrap(error, "open it").message)")
