@@ -126,6 +126,9 @@ enum JPEG2000Codec {
             return ImagingError(.corrupt, "JPEG 2000 \(step) failed\(detail)")
         }
         guard opj_setup_decoder(codec, &parameters) != 0 else { throw fail("decoder setup") }
+        // Code blocks decode in parallel on the machine's cores (OpenJPEG's own pool, set between setup and header);
+        // without thread support in the library this call fails and decoding stays on one thread.
+        _ = opj_codec_set_threads(codec, Int32(min(8, ProcessInfo.processInfo.activeProcessorCount)))
         // Strict: a truncated codestream is an error, not a partly grey image.
         _ = opj_decoder_set_strict_mode(codec, 1)
         var imagePointer: UnsafeMutablePointer<opj_image_t>?

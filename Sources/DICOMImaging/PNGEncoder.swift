@@ -3,8 +3,17 @@ import CZlib
 /// PNG writer (ISO/IEC 15948) over zlib: 8-bit grayscale and RGB, 16-bit grayscale (signed samples keep their
 /// bit pattern, as Orthanc writes /image-int16).
 public enum PNGEncoder {
-    /// Encodes `image`; `level` is zlib's compression level 0…9.
-    public static func encode(_ image: RenderedImage, level: Int = 6) -> [UInt8] {
+    /// How hard zlib works on the image data.
+    public enum Compression: Sendable {
+        /// Fast: run-length matching for 8-bit grey (after the "Up" filter, runs are what is left), level 1 for the
+        /// rest. About 8× faster than level 6 on a 512² CT preview, for a file about 40% larger.
+        case fast
+        /// zlib level 6, as image libraries write by default: smaller files, several times the time.
+        case small
+    }
+
+    /// Encodes `image`; previews and renderings are sent at once, so `.fast` is the default.
+    public static func encode(_ image: RenderedImage, compression: Compression = .fast) -> [UInt8] {
         let channels = image.format == .rgb24 ? 3 : 1
         let bitDepth: UInt8 = image.format.bytesPerPixel == 2 ? 16 : 8
         let colorType: UInt8 = channels == 3 ? 2 : 0
@@ -31,7 +40,11 @@ public enum PNGEncoder {
         append32(&header, UInt32(image.height))
         header += [bitDepth, colorType, 0, 0, 0]
         chunk(&out, "IHDR", header)
-        chunk(&out, "IDAT", deflate(raw, level: level))
+        let (level, strategy): (Int32, Int32) = switch compression {
+        case .small: (6, Z_DEFAULT_STRATEGY)
+        case .fast: (1, channels == 1 && bitDepth == 8 ? Z_RLE : Z_DEFAULT_STRATEGY)
+        }
+        chunk(&out, "IDAT", deflate(raw, level: level, strategy: strategy))
         chunk(&out, "IEND", [])
         return out
     }
@@ -52,17 +65,24 @@ public enum PNGEncoder {
     }
 
     /// A zlib stream (PNG's compression method 0).
-    private static func deflate(_ data: [UInt8], level: Int) -> [UInt8] {
-        var capacity = compressBound(uLong(data.count))
-        var out = [UInt8](repeating: 0, count: Int(capacity))
+    private static func deflate(_ data: [UInt8], level: Int32, strategy: Int32) -> [UInt8] {
+        var stream = z_stream()
+        guard deflateInit2_(&stream, level, Z_DEFLATED, MAX_WBITS, 8, strategy, ZLIB_VERSION,
+                            Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return storedZlib(data) }
+        defer { deflateEnd(&stream) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(data.count))))
         let status = out.withUnsafeMutableBufferPointer { dst in
-            data.withUnsafeBufferPointer { src in
-                compress2(dst.baseAddress, &capacity, src.baseAddress, uLong(src.count), Int32(max(0, min(9, level))))
+            data.withUnsafeBufferPointer { src -> Int32 in
+                stream.next_in = UnsafeMutablePointer(mutating: src.baseAddress)
+                stream.avail_in = uInt(src.count)
+                stream.next_out = dst.baseAddress
+                stream.avail_out = uInt(dst.count)
+                return CZlib.deflate(&stream, Z_FINISH)
             }
         }
-        // compress2 only fails on memory or a too-small buffer, which compressBound rules out; store uncompressed then.
-        guard status == Z_OK else { return storedZlib(data) }
-        out.removeSubrange(Int(capacity)...)
+        // With deflateBound's room one Z_FINISH completes; anything else (memory) falls back to stored blocks.
+        guard status == Z_STREAM_END else { return storedZlib(data) }
+        out.removeSubrange(Int(stream.total_out)...)
         return out
     }
 
