@@ -48,6 +48,7 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swift6),
         .executableTarget(name: "pharos", dependencies: [
             "PharosServer", "CArchive", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -32,6 +32,7 @@ struct Serve: AsyncParsableCommand {
     var writeConfig: String?
 
     func run() async throws {
+        PharosServer.takeOverConcurrency()
         if let writeConfig {
             try DefaultConfiguration.text.write(toFile: writeConfig, atomically: true, encoding: .utf8)
             return

@@ -75,6 +75,7 @@ public final class DICOMServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
+                    try sync.addHandler(QuickAckHandler())
                     try sync.addHandler(MessageToByteHandler(PDUEncoder()))
                     try sync.addHandler(ByteToMessageHandler(PDUDecoder(maximumLength: maxIncoming)))
                     try sync.addHandler(TimeoutHandler(firstTimeout: artim, idleTimeout: idle))

@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Logging
+import NIOPosix
 import PharosIndex
 import PharosStorage
 
@@ -192,8 +193,9 @@ struct Ingest: Sendable {
         return nil
     }
 
-    /// Runs blocking file I/O off the caller's executor.
+    /// Runs blocking file I/O on NIO's blocking thread pool: never on an event loop, which may be running Swift
+    /// concurrency's jobs (`PharosServer.takeOverConcurrency`).
     static func offloaded<T: Sendable>(_ body: @escaping @Sendable () throws(StorageError) -> T) async throws -> T {
-        try await Task.detached { () throws -> T in try body() }.value
+        try await NIOThreadPool.singleton.runIfActive { () throws -> T in try body() }
     }
 }

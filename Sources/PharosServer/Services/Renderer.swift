@@ -1,6 +1,7 @@
 import DICOM
 import DICOMImaging
 import Foundation
+import NIOPosix
 
 /// Decodes and renders the frames of stored instances for the imaging routes (`/frames`, `/preview`, `/rendered`,
 /// `/image-*`, `/matlab`, `/numpy`, `/pdf`), off the event loops and at most one decode per core at a time.
@@ -201,7 +202,7 @@ enum PDFDocument {
     }
 }
 
-/// Runs blocking decode work on detached tasks, at most `width` at once; callers beyond that wait in line.
+/// Runs blocking decode work on NIO's blocking thread pool, at most `width` at once; callers beyond that wait in line.
 /// Decoding a 512x512 JPEG 2000 frame takes tens of milliseconds: on the event loops it would stall every client.
 final class DecodePool: Sendable {
     /// One decode per core: more only adds memory and context switches.
@@ -215,7 +216,7 @@ final class DecodePool: Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         await gate.enter()
         do {
-            let value = try await Task.detached(operation: body).value
+            let value = try await NIOThreadPool.singleton.runIfActive(body)
             await gate.leave()
             return value
         } catch {
