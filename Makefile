@@ -12,10 +12,11 @@ deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
-# Python tools the end-to-end tests drive the server with (pytest; pynetdicom as a real DICOM peer).
-PIP_PACKAGES := pytest pynetdicom
+# Python tools the end-to-end tests drive the server with (pytest, with xdist to run two test files at once;
+# pynetdicom as a real DICOM peer), as pip-name:module-name.
+PIP_PACKAGES := pytest:pytest pytest-xdist:xdist pynetdicom:pynetdicom
 pydeps:
-	@for p in $(PIP_PACKAGES); do $(PYTHON) -c "import $$p" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check $$p; done
+	@for p in $(PIP_PACKAGES); do $(PYTHON) -c "import $${p#*:}" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check $${p%%:*}; done
 
 # Test corpus: pydicom's and pydicom-data's files, fetched from PyPI into TestData/ (ignored by git).
 testdata:
@@ -38,7 +39,7 @@ TEST_BUILD_FLAGS := -Xswiftc -gnone
 test: deps
 	@$(MAKE) --no-print-directory -j2 test-build test-setup
 	$(SWIFT) test --skip-build
-	PHAROS_BIN=$(CURDIR)/.build/debug/pharos $(PYTHON) -m pytest -q tests/e2e
+	PHAROS_BIN=$(CURDIR)/.build/debug/pharos $(PYTHON) -m pytest -q $(E2E_PARALLEL) tests/e2e
 
 test-build:
 	$(SWIFT) build --build-tests $(TEST_BUILD_FLAGS)
@@ -50,10 +51,13 @@ test-setup: pydeps
 test-swift: deps testdata
 	$(SWIFT) test $(TEST_BUILD_FLAGS)
 
+# Two workers, each taking whole test files (module fixtures start one server per file).
+E2E_PARALLEL := -n 2 --dist loadfile
+
 # The end-to-end tests alone, against the debug binary (or PHAROS_BIN=…).
 test-e2e: deps pydeps testdata
 	$(SWIFT) build --product pharos $(TEST_BUILD_FLAGS)
-	PHAROS_BIN=$(or $(PHAROS_BIN),$(CURDIR)/.build/debug/pharos) $(PYTHON) -m pytest -q tests/e2e
+	PHAROS_BIN=$(or $(PHAROS_BIN),$(CURDIR)/.build/debug/pharos) $(PYTHON) -m pytest -q $(E2E_PARALLEL) tests/e2e
 
 fuzz: deps testdata
 	bash Scripts/fuzz.sh $(or $(SECONDS),300)
