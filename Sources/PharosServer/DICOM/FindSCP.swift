@@ -118,15 +118,22 @@ struct FindSCP: FindHandler {
 
         func record(_ level: ResourceLevel, _ id: String) -> ResourceRecord? { records[level]?[id] }
 
-        mutating func modalities(ofStudy id: String, index: any Index) async throws -> [String] {
-            if let cached = modalityCache[id] { return cached }
-            let series = try await index.descendants(of: .study, id, at: .series)
-            var out: [String] = []
-            for record in try await index.resources(.series, series) {
-                if let m = record.mainTags[Tag(0x0008, 0x0060)], !m.isEmpty, !out.contains(m) { out.append(m) }
+        /// ModalitiesInStudy of every loaded study, read in one batch (their series), for answers that ask for it.
+        mutating func loadModalities(index: any Index) async throws {
+            let studies = Array((records[.study] ?? [:]).values)
+            let modalityOf = try await Finder.modalities(ofSeriesIn: studies, index: index)
+            for study in studies {
+                var out: [String] = []
+                for series in study.childrenIDs {
+                    if let m = modalityOf[series], !m.isEmpty, !out.contains(m) { out.append(m) }
+                }
+                modalityCache[study.publicID] = out
             }
-            modalityCache[id] = out
-            return out
+        }
+
+        mutating func modalities(ofStudy id: String, index: any Index) async throws -> [String] {
+            if modalityCache[id] == nil, records[.study]?[id] != nil { try await loadModalities(index: index) }
+            return modalityCache[id] ?? []
         }
     }
 

@@ -90,28 +90,50 @@ struct Finder: Sendable {
         let candidates = try await index.find(unpaged)
         var out: [String] = []
         var skipped = 0
-        for id in candidates {
+        // Candidates are checked in chunks: the ModalitiesInStudy test costs two index reads per chunk, not per study,
+        // and a reached limit stops the scan early.
+        var start = 0
+        scan: while start < candidates.count {
+            let chunk = Array(candidates[start ..< min(start + Self.chunkSize, candidates.count)])
+            start += chunk.count
+            var withModality: Set<String>?
             if let modalities = request.modalitiesInStudy {
-                guard try await studyHasSeries(id, withModalityIn: modalities) else { continue }
+                withModality = try await studies(chunk, withSeriesIn: modalities)
             }
-            if !request.headerConstraints.isEmpty {
-                guard let header = try await firstInstanceHeader(request.query.level, id),
-                      request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
-                                                                          caseSensitive: request.query.caseSensitive) })
-                else { continue }
+            for id in chunk {
+                if let withModality, !withModality.contains(id) { continue }
+                if !request.headerConstraints.isEmpty {
+                    guard let header = try await firstInstanceHeader(request.query.level, id),
+                          request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
+                                                                              caseSensitive: request.query.caseSensitive) })
+                    else { continue }
+                }
+                if skipped < request.query.since { skipped += 1; continue }
+                out.append(id)
+                if let limit = request.query.limit, out.count >= limit { break scan }
             }
-            if skipped < request.query.since { skipped += 1; continue }
-            out.append(id)
-            if let limit = request.query.limit, out.count >= limit { break }
         }
         return out
     }
 
-    private func studyHasSeries(_ study: String, withModalityIn modalities: [String]) async throws -> Bool {
-        let series = try await index.descendants(of: .study, study, at: .series)
-        return try await index.resources(.series, series).contains { record in
-            record.mainTags[Tag(0x0008, 0x0060)].map { modalities.contains($0) } ?? false
+    static let chunkSize = 256
+
+    /// The studies among `ids` with at least one series whose Modality is one of `modalities`.
+    private func studies(_ ids: [String], withSeriesIn modalities: [String]) async throws -> Set<String> {
+        let studies = try await index.resources(.study, ids)
+        let modalityOf = try await Self.modalities(ofSeriesIn: studies, index: index)
+        return Set(studies.filter { study in
+            study.childrenIDs.contains { modalityOf[$0].map(modalities.contains) ?? false }
+        }.map(\.publicID))
+    }
+
+    /// The Modality of every series of `studies`, in one index read.
+    static func modalities(ofSeriesIn studies: [ResourceRecord], index: any Index) async throws -> [String: String] {
+        var out: [String: String] = [:]
+        for series in try await index.resources(.series, studies.flatMap(\.childrenIDs)) {
+            if let modality = series.mainTags[Tag(0x0008, 0x0060)] { out[series.publicID] = modality }
         }
+        return out
     }
 
     private func firstInstanceHeader(_ level: ResourceLevel, _ id: String) async throws -> DataSet? {
