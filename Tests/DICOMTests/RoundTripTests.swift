@@ -104,12 +104,27 @@ import Testing
         try FileManager.default.createDirectory(atPath: outFolder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: outFolder) }
 
-        var failures: [String] = []
-        var roundTrips = 0, readable = 0
-        var written: [String: [String]] = [:]  // transfer syntax UID → files written, for DCMTK
-        for path in files {
-            guard var file = try? DICOMFile.read(contentsOf: path) else { continue }
-            readable += 1
+        // Files are independent: they are checked on every core, each into its own numbered output names.
+        final class Tally: @unchecked Sendable {
+            let lock = NSLock()
+            var failures: [String] = []
+            var roundTrips = 0, readable = 0
+            var written: [String: [String]] = [:]  // transfer syntax UID → files written, for DCMTK
+            func add(_ body: (Tally) -> Void) { lock.lock(); body(self); lock.unlock() }
+        }
+        let tally = Tally()
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            let path = files[index]
+            guard var file = try? DICOMFile.read(contentsOf: path) else { return }
+            var failures: [String] = [], written: [(String, String)] = []
+            defer {
+                tally.add {
+                    $0.readable += 1
+                    $0.failures += failures
+                    $0.roundTrips += written.count
+                    for (uid, out) in written { $0.written[uid, default: []].append(out) }
+                }
+            }
             // Files without SOP identity (raw data sets) get placeholder meta UIDs so they can still be Part 10.
             for tag in [Tag.mediaStorageSOPClassUID, .mediaStorageSOPInstanceUID]
             where file.fileMetaInformation.string(tag)?.isEmpty ?? true {
@@ -120,13 +135,13 @@ import Testing
             if !source.isEncapsulated, file.dataSet[.pixelData]?.fragments != nil {
                 // Encapsulated pixel data under a native syntax (SC_rgb_jpeg.dcm declares explicit VR LE): no native
                 // syntax can hold it, and the writer must say so rather than write a file no one can read.
-                do {
+                do throws(DICOMError) {
                     _ = try file.serialized()
                     failures.append("\(name): fragments were written under native \(source.name)")
                 } catch {
                     if error.code != .writeFailed { failures.append("\(name): \(error)") }
                 }
-                continue
+                return
             }
             var targets = source.isEncapsulated
                 ? [source] : [source] + Self.nativeSyntaxes.filter { $0 != source }
@@ -135,7 +150,7 @@ import Testing
             if file.dataSet.elements.reduce(0, { $0 + $1.valueLength }) > 1 << 20 {
                 targets.removeAll { $0.isDeflated && $0 != source }
             }
-            for target in targets {
+            for (t, target) in targets.enumerated() {
                 do {
                     let bytes = try file.serialized(transferSyntax: target)
                     let back = try DICOMFile.read(bytes: bytes)
@@ -146,16 +161,16 @@ import Testing
                         let where_ = Self.firstDifference(want, back.dataSet) ?? "?"
                         failures.append("\(name) → \(target.name): differs at \(where_)")
                     } else {
-                        roundTrips += 1
-                        let out = "\(outFolder)/\(written[target.uid, default: []].count).dcm"
+                        let out = "\(outFolder)/\(index)-\(t).dcm"
                         try Data(bytes).write(to: URL(fileURLWithPath: out))
-                        written[target.uid, default: []].append(out)
+                        written.append((target.uid, out))
                     }
                 } catch {
                     failures.append("\(name) → \(target.name): \(error)")
                 }
             }
         }
+        let (failures, roundTrips, readable, written) = (tally.failures, tally.roundTrips, tally.readable, tally.written)
         print("Round trips: \(roundTrips) of \(readable) readable files; \(failures.count) failures")
         #expect(readable > 100)
         #expect(failures.isEmpty, "\(failures.count) round trips failed:\n\(failures.joined(separator: "\n"))")
