@@ -14,12 +14,13 @@ final class QuickAckHandler: ChannelInboundHandler, Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         #if os(Linux)
-        if let options = context.channel.syncOptions {
-            let quickAck = ChannelOptions.Types.SocketOption(level: .tcp,
-                                                              name: NIOBSDSocket.Option(rawValue: CInt(TCP_QUICKACK)))
-            try? options.setOption(quickAck, value: 1)
-        }
+        try? context.channel.syncOptions?.setOption(Self.quickAck, value: 1)
         #endif
         context.fireChannelRead(data)
     }
+
+    #if os(Linux)
+    private static let quickAck = ChannelOptions.Types.SocketOption(
+        level: .tcp, name: NIOBSDSocket.Option(rawValue: CInt(TCP_QUICKACK)))
+    #endif
 }

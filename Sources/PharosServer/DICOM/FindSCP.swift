@@ -14,7 +14,7 @@ struct FindSCP: FindHandler {
     static let queryRetrieveLevel = Tag(0x0008, 0x0052)
     static let specificCharacterSet = Tag(0x0008, 0x0005)
     static let retrieveAETitle = Tag(0x0008, 0x0054)
-    static let modalitiesInStudy = Tag(0x0008, 0x0061)
+    static let modalitiesInStudy = Finder.modalitiesInStudyTag
     static let sopClassesInStudy = Tag(0x0008, 0x0062)
     static let numberOfPatientRelatedStudies = Tag(0x0020, 0x1200)
     static let numberOfPatientRelatedSeries = Tag(0x0020, 0x1202)
