@@ -21,14 +21,17 @@ public struct FindQuery: Sendable, Equatable {
     public var since: Int
     public var limit: Int?
     public var labels: [String]
+    /// Study level only: a study matches when one of its series has one of these modalities (ModalitiesInStudy).
+    public var modalitiesInStudy: [String]?
 
     public init(level: ResourceLevel, constraints: [Tag: TagConstraint] = [:], caseSensitive: Bool = true,
-                since: Int = 0, limit: Int? = nil, labels: [String] = []) {
+                since: Int = 0, limit: Int? = nil, labels: [String] = [], modalitiesInStudy: [String]? = nil) {
         self.level = level
         self.constraints = constraints
         self.caseSensitive = caseSensitive
         self.since = since
         self.limit = limit
         self.labels = labels
+        self.modalitiesInStudy = modalitiesInStudy
     }
 }

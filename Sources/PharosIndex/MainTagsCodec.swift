@@ -20,6 +20,7 @@ enum MainTagsCodec {
         guard let version = bytes.first else { return [:] }
         guard version == 1 else { throw IndexError(.corrupt, "Main tags stored in an unknown format (\(version))") }
         var tags: MainTags = [:]
+        tags.reserveCapacity(12)
         var i = 1
         func u32(_ at: Int) -> UInt32 {
             UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24

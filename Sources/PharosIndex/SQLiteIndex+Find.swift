@@ -11,6 +11,11 @@ extension SQLiteIndex {
 }
 
 /// A find query compiled to SQL plus the constraints left for Swift.
+///
+/// SQLite has no statistics on this index, so it cannot tell a constraint matching 20 patients from one matching
+/// 4,000 series. The plan counts the matches of each indexed constraint first (a scan of one index range, capped)
+/// and lets only the most selective one drive the query; the others are checked per candidate row through the
+/// `identifiers` primary key.
 struct FindPlan: Sendable {
     struct PostFilter: Sendable {
         var tag: Tag
@@ -20,18 +25,34 @@ struct FindPlan: Sendable {
         var caseInsensitive: Bool
     }
 
-    var sql: String
-    var arguments: StatementArguments
+    /// One constraint the index answers, at some depth above the query level.
+    struct IndexedConstraint: Sendable {
+        /// Distance from the query level of the resource it constrains.
+        var depth: Int
+        /// `SELECT <id> FROM …` listing the internal IDs of the matching resources (the driver form).
+        var matching: String
+        /// A test on the resource `{r}`, correlated, answered through a primary key (the filter form).
+        var test: String
+        var arguments: [any DatabaseValueConvertible & Sendable]
+
+        func filter(on alias: String) -> String { test.replacingOccurrences(of: "{r}", with: alias) }
+    }
+
+    /// Counting stops here: past it a constraint is not selective enough to be worth an exact figure.
+    static let countCap = 5000
+
+    var level: ResourceLevel
+    var indexed: [IndexedConstraint]
     var postFilters: [PostFilter]
     var since: Int
     var limit: Int?
+    var maxDepth: Int
     /// Ancestor depths whose main tags the Swift filter needs.
     var blobDepths: [Int]
 
     init(_ query: FindQuery) throws(IndexError) {
         let level = query.level
-        var conditions: [String] = ["r0.level = ?"]
-        var args: [any DatabaseValueConvertible] = [level.rawValue]
+        var indexed: [IndexedConstraint] = []
         var postFilters: [PostFilter] = []
         var maxDepth = 0
 
@@ -49,60 +70,108 @@ struct FindPlan: Sendable {
                 postFilters.append(PostFilter(tag: tag, constraint: constraint, depth: depth, caseInsensitive: insensitive))
                 continue
             }
-            let column = insensitive ? "norm" : "value"
-            let prepare: (String) -> String = { v in
-                let n = Matching.normaliseValue(v, tag: tag)
-                return insensitive ? Matching.fold(n) : n
-            }
-            var test: String
-            var values: [any DatabaseValueConvertible] = [Int64(tag.rawValue)]
-            switch constraint {
-            case .equal(let v):
-                test = "\(column) = ?"
-                values.append(prepare(v))
-            case .wildcard(let p):
-                test = "\(column) GLOB ?"
-                values.append(Matching.globPattern(prepare(p)))
-            case .range(let lower, let upper):
-                var parts: [String] = []
-                if let lower, !lower.isEmpty { parts.append("\(column) >= ?"); values.append(prepare(lower)) }
-                if let upper, !upper.isEmpty { parts.append("\(column) <= ?"); values.append(prepare(upper)) }
-                test = parts.joined(separator: " AND ")
-            case .list(let list):
-                test = "\(column) IN (\(Array(repeating: "?", count: list.count).joined(separator: ",")))"
-                values += list.map(prepare)
-            }
-            conditions.append("r\(depth).id IN (SELECT resourceId FROM identifiers WHERE tag = ? AND \(test))")
-            args += values
+            let (test, values) = Self.valueTest(constraint, tag: tag, insensitive: insensitive)
+            indexed.append(IndexedConstraint(
+                depth: depth,
+                matching: "SELECT resourceId FROM identifiers WHERE tag = ? AND \(test)",
+                test: "EXISTS (SELECT 1 FROM identifiers WHERE resourceId = {r}.id AND tag = ? AND \(test))",
+                arguments: [Int64(tag.rawValue)] + values))
         }
         for label in query.labels {
-            conditions.append("r0.id IN (SELECT resourceId FROM labels WHERE label = ?)")
-            args.append(label)
+            indexed.append(IndexedConstraint(
+                depth: 0, matching: "SELECT resourceId FROM labels WHERE label = ?",
+                test: "EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label = ?)", arguments: [label]))
+        }
+        if let modalities = query.modalitiesInStudy, level == .study, !modalities.isEmpty {
+            // A study matches when one of its series has one of the modalities.
+            let modality = Tag(0x0008, 0x0060)
+            let marks = Array(repeating: "?", count: modalities.count).joined(separator: ",")
+            indexed.append(IndexedConstraint(
+                depth: 0,
+                matching: "SELECT s.parentId FROM identifiers i JOIN resources s ON s.id = i.resourceId "
+                    + "WHERE i.tag = ? AND i.value IN (\(marks))",
+                // CROSS JOIN keeps the study's series as the outer loop, not every series of the modality.
+                test: "EXISTS (SELECT 1 FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = ? "
+                    + "WHERE s.parentId = {r}.id AND i.value IN (\(marks)))",
+                arguments: [Int64(modality.rawValue)] + modalities))
         }
 
-        let depths = Array(Set(postFilters.map(\.depth))).sorted()
+        self.level = level
+        self.indexed = indexed
+        self.postFilters = postFilters
+        self.since = max(0, query.since)
+        self.limit = query.limit
+        self.maxDepth = max(maxDepth, indexed.map(\.depth).max() ?? 0)
+        self.blobDepths = Array(Set(postFilters.map(\.depth))).sorted()
+    }
+
+    /// The SQL test on `value`/`norm` for one constraint, and its arguments.
+    static func valueTest(_ constraint: TagConstraint, tag: Tag,
+                          insensitive: Bool) -> (String, [any DatabaseValueConvertible & Sendable]) {
+        let column = insensitive ? "norm" : "value"
+        let prepare: (String) -> String = { v in
+            let n = Matching.normaliseValue(v, tag: tag)
+            return insensitive ? Matching.fold(n) : n
+        }
+        switch constraint {
+        case .equal(let v):
+            return ("\(column) = ?", [prepare(v)])
+        case .wildcard(let p):
+            return ("\(column) GLOB ?", [Matching.globPattern(prepare(p))])
+        case .range(let lower, let upper):
+            var parts: [String] = [], values: [any DatabaseValueConvertible & Sendable] = []
+            if let lower, !lower.isEmpty { parts.append("\(column) >= ?"); values.append(prepare(lower)) }
+            if let upper, !upper.isEmpty { parts.append("\(column) <= ?"); values.append(prepare(upper)) }
+            return (parts.joined(separator: " AND "), values)
+        case .list(let list):
+            return ("\(column) IN (\(Array(repeating: "?", count: list.count).joined(separator: ",")))",
+                    list.map(prepare))
+        }
+    }
+
+    /// The constraint with the fewest matches (counted up to `countCap`), or nil without indexed constraints.
+    func driver(_ db: Database) throws -> Int? {
+        guard indexed.count > 1 else { return indexed.isEmpty ? nil : 0 }
+        var best: (index: Int, count: Int)?
+        for (i, c) in indexed.enumerated() {
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(Self.countCap))",
+                                         arguments: StatementArguments(c.arguments)) ?? 0
+            // An ancestor's match stands for its descendants: weigh deeper drivers by a modest fan-out.
+            let weighted = count << (2 * c.depth)
+            if let best, best.count <= weighted { continue }
+            best = (i, weighted)
+            if count == 0 { break }
+        }
+        return best?.index
+    }
+
+    func sql(driver: Int?) -> (String, StatementArguments) {
         var select = "SELECT r0.publicId"
-        for d in depths { select += ", r\(d).mainTags AS tags\(d)" }
+        for d in blobDepths { select += ", r\(d).mainTags AS tags\(d)" }
         var sql = select + " FROM resources r0"
         if maxDepth > 0 {
             for d in 1 ... maxDepth { sql += " JOIN resources r\(d) ON r\(d).id = r\(d - 1).parentId" }
+        }
+        var args: [any DatabaseValueConvertible] = []
+        // Without a driver the level index lists the candidates; with one, `+` keeps SQLite off that index.
+        var conditions = [driver == nil ? "r0.level = ?" : "+r0.level = ?"]
+        args.append(level.rawValue)
+        for (i, c) in indexed.enumerated() {
+            conditions.append(i == driver ? "r\(c.depth).id IN (\(c.matching))" : c.filter(on: "r\(c.depth)"))
+            args += c.arguments as [any DatabaseValueConvertible]
         }
         sql += " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY r0.id"
         if postFilters.isEmpty {
             // Everything is in SQL: let SQLite page.
             sql += " LIMIT ? OFFSET ?"
-            args.append(query.limit ?? -1)
-            args.append(max(0, query.since))
+            args.append(limit ?? -1)
+            args.append(since)
         }
-        self.sql = sql
-        self.arguments = StatementArguments(args)
-        self.postFilters = postFilters
-        self.since = max(0, query.since)
-        self.limit = query.limit
-        self.blobDepths = depths
+        return (sql, StatementArguments(args))
     }
 
     func run(_ db: Database) throws -> [String] {
+        let (sql, arguments) = sql(driver: try driver(db))
         if postFilters.isEmpty { return try String.fetchAll(db, sql: sql, arguments: arguments) }
         var out: [String] = []
         var skipped = 0

@@ -34,7 +34,8 @@ extension SQLiteIndex {
             WHERE +r.level = ? AND r.publicId IN (\(marks))
             """, arguments: StatementArguments([level.rawValue]) + StatementArguments(publicIDs))
         if rows.isEmpty { return [] }
-        let ids: [Int64] = rows.map { $0["id"] }
+        // Columns are read by position: GRDB's lookup by name lowercases the name on every access.
+        let ids: [Int64] = rows.map { $0[0] }
         let idMarks = Array(repeating: "?", count: ids.count).joined(separator: ",")
         let idArgs = StatementArguments(ids)
 
@@ -42,13 +43,13 @@ extension SQLiteIndex {
         if level != .instance {
             for r in try Row.fetchAll(db, sql: "SELECT parentId, publicId FROM resources WHERE parentId IN (\(idMarks)) ORDER BY id",
                                       arguments: idArgs) {
-                children[r["parentId"], default: []].append(r["publicId"])
+                children[r[0], default: []].append(r[1])
             }
         }
         var labels: [Int64: [String]] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT resourceId, label FROM labels WHERE resourceId IN (\(idMarks)) ORDER BY label",
                                   arguments: idArgs) {
-            labels[r["resourceId"], default: []].append(r["label"])
+            labels[r[0], default: []].append(r[1])
         }
         var dicom: [Int64: Attachment] = [:]
         var indexInSeries: [Int64: Int] = [:]
@@ -64,16 +65,16 @@ extension SQLiteIndex {
             }
         }
         return try rows.map { row in
-            let id: Int64 = row["id"]
-            let patientBlob: Data? = row["patientTags"]
-            let lastUpdate: Double? = row["lastUpdate"]
+            let id: Int64 = row[0]
+            let patientBlob: Data? = row[4]
+            let lastUpdate: Double? = row[6]
             return ResourceRecord(
-                level: level, publicID: row["publicId"], parentID: row["parentPublicId"],
-                childrenIDs: children[id] ?? [], mainTags: try MainTagsCodec.decode(row["mainTags"]),
+                level: level, publicID: row[1], parentID: row[2],
+                childrenIDs: children[id] ?? [], mainTags: try MainTagsCodec.decode(row[3]),
                 patientMainTags: try patientBlob.map(MainTagsCodec.decode) ?? [:],
-                isStable: row["isStable"], isProtected: row["isProtected"],
+                isStable: row[7], isProtected: row[5],
                 lastUpdate: lastUpdate.map(Timestamp.format) ?? "", labels: labels[id] ?? [],
-                expectedInstances: row["expectedInstances"], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
+                expectedInstances: row[8], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
         }
     }
 

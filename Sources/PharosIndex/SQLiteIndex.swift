@@ -31,9 +31,10 @@ public final class SQLiteIndex: Index {
         config.busyMode = .timeout(30)
         config.label = "PharosIndex"
         // Savepoints (one per instance of a group commit) keep their statement journals in memory, not in a
-        // temporary file created per transaction.
+        // temporary file created per transaction. Reads map the file instead of copying each page in with pread,
+        // and each connection keeps more pages.
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)

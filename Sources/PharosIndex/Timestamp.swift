@@ -8,8 +8,22 @@ enum Timestamp {
         var t = time_t(seconds.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
-        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : String(v) }
-        return String(parts.tm_year + 1900) + two(parts.tm_mon + 1) + two(parts.tm_mday) + "T"
-            + two(parts.tm_hour) + two(parts.tm_min) + two(parts.tm_sec)
+        // Written digit by digit: every record of a listing formats one, and string interpolation was visible there.
+        var out = [UInt8](repeating: UInt8(ascii: "0"), count: 15)
+        func put(_ v: Int32, at end: Int, digits: Int) {
+            var v = max(0, v)
+            for i in stride(from: end, to: end - digits, by: -1) {
+                out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                v /= 10
+            }
+        }
+        put(parts.tm_year + 1900, at: 3, digits: 4)
+        put(parts.tm_mon + 1, at: 5, digits: 2)
+        put(parts.tm_mday, at: 7, digits: 2)
+        out[8] = UInt8(ascii: "T")
+        put(parts.tm_hour, at: 10, digits: 2)
+        put(parts.tm_min, at: 12, digits: 2)
+        put(parts.tm_sec, at: 14, digits: 2)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -8,6 +8,12 @@ import Testing
 
     func open() throws -> SQLiteIndex { try SQLiteIndex(directory: folder) }
 
+    @Test func timestampsInOrthancForm() {
+        #expect(Timestamp.format(0) == "19700101T000000")
+        #expect(Timestamp.format(1_700_000_000.9) == "20231114T221320", "seconds are truncated")
+        #expect(Timestamp.format(4_102_444_799) == "20991231T235959")
+    }
+
     @Test func storeDuplicateAndOverwrite() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()
@@ -194,6 +200,21 @@ import Testing
         // since / limit in SQL.
         #expect(try await find(.instance, [:], since: 1, limit: 2) == [p2.identifiers.instance, p3.identifiers.instance])
         #expect(try await find(.instance, [:], limit: 0).isEmpty)
+        // ModalitiesInStudy: a study matches through any of its series, alone or beside other constraints (whichever
+        // constraint then drives the query, the answer is the same).
+        func withModalities(_ modalities: [String], _ c: [DICOM.Tag: TagConstraint] = [:], limit: Int? = nil) async throws -> [String] {
+            try await index.find(FindQuery(level: .study, constraints: c, limit: limit, modalitiesInStudy: modalities))
+        }
+        #expect(try await withModalities(["US"]) == [p3.identifiers.study])
+        #expect(try await withModalities(["CT"]) == [p1.identifiers.study, p3.identifiers.study])
+        #expect(try await withModalities(["MR", "US"]) == [p2.identifiers.study, p3.identifiers.study])
+        #expect(try await withModalities(["CT"], limit: 1) == [p1.identifiers.study])
+        #expect(try await withModalities(["CT"], [.studyDate: .range(lower: "20190101", upper: "20191231")]) == [p3.identifiers.study])
+        #expect(try await withModalities(["CT"], [name: .wildcard("*o*")]) == [p1.identifiers.study])
+        #expect(try await withModalities(["PT"]).isEmpty)
+        #expect(try await withModalities(["US"], [.studyDate: .range(lower: "2020", upper: nil)]).isEmpty)
+        #expect(try await find(.series, [.modality: .equal("CT"), .studyDate: .range(lower: "2019", upper: nil),
+                                          name: .wildcard("S*")]) == [p3.identifiers.series])
         // A tag the index cannot match is refused with a clear error.
         do {
             _ = try await find(.study, [.modality: .equal("CT")])

@@ -80,51 +80,24 @@ struct Finder: Sendable {
 
     /// Runs a parsed request: the public IDs that match, in insertion order.
     func run(_ request: Request) async throws -> [String] {
-        guard !request.headerConstraints.isEmpty || request.modalitiesInStudy != nil else {
-            return try await index.find(request.query)
-        }
+        var query = request.query
+        query.modalitiesInStudy = request.modalitiesInStudy
+        guard !request.headerConstraints.isEmpty else { return try await index.find(query) }
         // Paging must apply after the header filter.
-        var unpaged = request.query
-        unpaged.since = 0
-        unpaged.limit = nil
-        let candidates = try await index.find(unpaged)
+        query.since = 0
+        query.limit = nil
         var out: [String] = []
         var skipped = 0
-        // Candidates are checked in chunks: the ModalitiesInStudy test costs two index reads per chunk, not per study,
-        // and a reached limit stops the scan early.
-        var start = 0
-        scan: while start < candidates.count {
-            let chunk = Array(candidates[start ..< min(start + Self.chunkSize, candidates.count)])
-            start += chunk.count
-            var withModality: Set<String>?
-            if let modalities = request.modalitiesInStudy {
-                withModality = try await studies(chunk, withSeriesIn: modalities)
-            }
-            for id in chunk {
-                if let withModality, !withModality.contains(id) { continue }
-                if !request.headerConstraints.isEmpty {
-                    guard let header = try await firstInstanceHeader(request.query.level, id),
-                          request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
-                                                                              caseSensitive: request.query.caseSensitive) })
-                    else { continue }
-                }
-                if skipped < request.query.since { skipped += 1; continue }
-                out.append(id)
-                if let limit = request.query.limit, out.count >= limit { break scan }
-            }
+        for id in try await index.find(query) {
+            guard let header = try await firstInstanceHeader(query.level, id),
+                  request.headerConstraints.allSatisfy({ Self.matches($0.1, header: header, tag: $0.0,
+                                                                      caseSensitive: query.caseSensitive) })
+            else { continue }
+            if skipped < request.query.since { skipped += 1; continue }
+            out.append(id)
+            if let limit = request.query.limit, out.count >= limit { break }
         }
         return out
-    }
-
-    static let chunkSize = 256
-
-    /// The studies among `ids` with at least one series whose Modality is one of `modalities`.
-    private func studies(_ ids: [String], withSeriesIn modalities: [String]) async throws -> Set<String> {
-        let studies = try await index.resources(.study, ids)
-        let modalityOf = try await Self.modalities(ofSeriesIn: studies, index: index)
-        return Set(studies.filter { study in
-            study.childrenIDs.contains { modalityOf[$0].map(modalities.contains) ?? false }
-        }.map(\.publicID))
     }
 
     /// The Modality of every series of `studies`, in one index read.
