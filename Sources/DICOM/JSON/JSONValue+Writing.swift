@@ -113,7 +113,12 @@ struct JSONWriter {
 
     private mutating func writeObject(_ object: JSONObject) {
         guard !object.isEmpty else { push("{}"); return }
-        let members = options.sortKeys ? object.sortedByKey().members : object.members
+        let inOrder: (JSONObject.Member, JSONObject.Member) -> Bool = { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        // Objects built in key order (main tags, most answers' fixed parts) skip the sort and its copy.
+        var members = object.members
+        if options.sortKeys, zip(members, members.dropFirst()).contains(where: { !inOrder($0, $1) }) {
+            members.sort(by: inOrder)
+        }
         guard options.pretty else {
             out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
@@ -164,6 +169,16 @@ struct JSONWriter {
     private mutating func writeString(_ s: String) {
         out.append(UInt8(ascii: "\""))
         let escapeNonASCII = options.escapeNonASCII
+        // Most strings (keys, UIDs, dates, codes) need no escape: their bytes go out as they are.
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            let plain = !bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || ($0 >= 0x80 && escapeNonASCII) }
+            if plain { out.append(contentsOf: bytes) }
+            return plain
+        } ?? false
+        if copied {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in s.unicodeScalars {
             let v = scalar.value
             switch v {
