@@ -86,6 +86,13 @@ final class DIMSEConnection: Sendable {
         try await outbound.write(contentsOf: try message.pdus(maximumLength: peerMaximumPDULength))
     }
 
+    /// Sends several messages in one write, in order.
+    func send(_ messages: [DIMSEMessage], peerMaximumPDULength: UInt32) async throws {
+        var pdus: [PDU] = []
+        for message in messages { pdus += try message.pdus(maximumLength: peerMaximumPDULength) }
+        try await outbound.write(contentsOf: pdus)
+    }
+
     func send(_ pdu: PDU) async throws {
         try await outbound.write(pdu)
     }

@@ -8,6 +8,9 @@ struct ServiceDispatcher: Sendable {
     let localAETitle: String
 
     static let queryRetrieveLevel = Tag(0x0008, 0x0052)
+    /// Pending C-FIND responses sent per write, at most (by count or by bytes).
+    static let findBatchCount = 64
+    static let findBatchBytes = 256 * 1024
 
     func handle(_ message: DIMSEMessage, connection: DIMSEConnection, association: Association) async {
         guard let field = message.command.commandField, let id = message.command.messageID else { return }
@@ -73,15 +76,27 @@ struct ServiceDispatcher: Sendable {
             return
         }
         do {
+            // Pending responses go out in batches, one socket write each: a write per answer cost more than the
+            // answer itself. A C-CANCEL is honoured between batches.
+            var batch: [DIMSEMessage] = []
+            var batchBytes = 0
             for try await answer in try await handler.find(request) {
+                let bytes = try answer.serialized(transferSyntax: syntax)
+                batchBytes += bytes.count
+                if let message = responder.message(status: .pending, dataSet: bytes) { batch.append(message) }
+                guard batch.count >= Self.findBatchCount || batchBytes >= Self.findBatchBytes else { continue }
                 if await responder.isCancelled() {
                     await responder.respond(status: .cancel)
                     return
                 }
-                let bytes = try answer.serialized(transferSyntax: syntax)
-                await responder.respond(status: .pending, dataSet: bytes)
+                await responder.send(batch)
+                batch.removeAll(keepingCapacity: true)
+                batchBytes = 0
             }
-            await responder.respond(status: await responder.isCancelled() ? .cancel : .success)
+            let cancelled = await responder.isCancelled()
+            if cancelled { batch.removeAll() }
+            if let final = responder.message(status: cancelled ? .cancel : .success) { batch.append(final) }
+            await responder.send(batch)
         } catch let failure as DIMSEFailure {
             await responder.respond(status: failure.status, comment: failure.comment)
         } catch {
@@ -141,8 +156,25 @@ struct Responder: Sendable {
 
     func respond(status: DIMSEStatus, comment: String? = nil, dataSet: [UInt8]? = nil,
                  counts: SubOperationCounts? = nil) async {
+        guard let message = message(status: status, comment: comment, dataSet: dataSet, counts: counts) else { return }
+        await send([message])
+    }
+
+    /// Sends responses in one write, so that nothing interleaves and the socket is flushed once.
+    func send(_ messages: [DIMSEMessage]) async {
+        do {
+            try await connection.send(messages, peerMaximumPDULength: association.peerMaximumPDULength)
+        } catch {
+            // The connection is gone; the reading side reports it.
+        }
+    }
+
+    /// The response message with this status (and data set, comment or sub-operation counts); nil when the
+    /// request's command has no response.
+    func message(status: DIMSEStatus, comment: String? = nil, dataSet: [UInt8]? = nil,
+                 counts: SubOperationCounts? = nil) -> DIMSEMessage? {
         guard let field = request.command.commandField,
-              let responseField = CommandField(rawValue: field.rawValue | 0x8000) else { return }
+              let responseField = CommandField(rawValue: field.rawValue | 0x8000) else { return nil }
         var command = CommandSet(responseField, messageID: messageID, hasDataSet: dataSet != nil)
         if let uid = request.command.sopClassUID { command.set(CommandTag.affectedSOPClassUID, uid) }
         if field == .cStoreRQ, let uid = request.command.affectedSOPInstanceUID {
@@ -156,12 +188,6 @@ struct Responder: Sendable {
             command.set(CommandTag.failedSubOperations, UInt16(clamping: counts.failed))
             command.set(CommandTag.warningSubOperations, UInt16(clamping: counts.warning))
         }
-        do {
-            try await connection.send(DIMSEMessage(presentationContextID: request.presentationContextID,
-                                                   command: command, dataSet: dataSet),
-                                      peerMaximumPDULength: association.peerMaximumPDULength)
-        } catch {
-            // The connection is gone; the reading side reports it.
-        }
+        return DIMSEMessage(presentationContextID: request.presentationContextID, command: command, dataSet: dataSet)
     }
 }
