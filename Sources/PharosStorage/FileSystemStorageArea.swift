@@ -3,8 +3,8 @@ import Foundation
 /// The storage area on a local file system: one file per attachment, named by a UUID, under `root/ab/cd/abcd…`
 /// (the first two pairs of hex digits), as Orthanc lays out its storage folder. New names share their first four
 /// digits in runs (`FolderCursor`), so most writes land in a folder that exists already.
-/// A write goes to `<uuid>.tmp` in the final folder, is fsync'ed, then renamed: no half-written file is ever
-/// visible under an attachment name.
+/// A write goes to `<uuid>.tmp` in the final folder, is flushed to disk (`GroupSync`), then renamed: no
+/// half-written file is ever visible under an attachment name.
 public struct FileSystemStorageArea: StorageArea {
     /// The storage folder.
     public let root: String
@@ -16,6 +16,7 @@ public struct FileSystemStorageArea: StorageArea {
     static let temporarySuffix = ".tmp"
 
     private let cursor = FolderCursor()
+    let groupSync: GroupSync
 
     /// Opens (and creates when missing) the storage folder.
     public init(root: String, compression: StorageCompression = .none, syncOnWrite: Bool = true) throws(StorageError) {
@@ -23,6 +24,7 @@ public struct FileSystemStorageArea: StorageArea {
         self.compression = compression
         self.syncOnWrite = syncOnWrite
         try PosixFile.makeDirectories(self.root)
+        groupSync = GroupSync(root: self.root)
     }
 
     /// The path of an attachment; refuses anything that is not a UUID so a name can never escape the folder.
@@ -137,8 +139,8 @@ public struct FileSystemStorageArea: StorageArea {
         guard fd >= 0 else { throw StorageError.posix(errno, "create a file in the storage area", path: tmp) }
         do throws(StorageError) {
             try fill(fd, tmp)
-            if syncOnWrite && fsync(fd) != 0 {
-                throw StorageError.posix(errno, "flush a file of the storage area to disk", path: tmp)
+            if syncOnWrite, let error = groupSync.sync(fd) {
+                throw StorageError.posix(error, "flush a file of the storage area to disk", path: tmp)
             }
         } catch {
             close(fd)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PharosStorage
 
@@ -251,5 +252,52 @@ func makeTemporaryFolder() -> String {
         }
         #expect(kept.count == 200)
         #expect(Set(try area.storedUUIDs()) == Set(kept))
+    }
+
+    @Test func concurrentSyncedWritesShareFlushes() throws {
+        let root = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let area = try FileSystemStorageArea(root: root, syncOnWrite: true)
+        let writers = 8, perWriter = 10
+        let results = Mutex<[String: [UInt8]]>([:])
+        let failures = Mutex<[String]>([])
+        // Real threads (not the cooperative pool): writers block in the flush, as they do on NIO's blocking pool.
+        DispatchQueue.concurrentPerform(iterations: writers) { w in
+            for i in 0 ..< perWriter {
+                let content = Array(repeating: UInt8(truncatingIfNeeded: w * 31 + i), count: 4096)
+                do {
+                    let stored = try area.write(bytes: content)
+                    results.withLock { $0[stored.uuid] = content }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        #expect(failures.withLock { $0 }.isEmpty)
+        let written = results.withLock { $0 }
+        #expect(written.count == writers * perWriter)
+        for (uuid, content) in written { #expect(try area.read(uuid, compression: .none) == content) }
+        let flushes = area.groupSync.fileFlushes + area.groupSync.groupFlushes
+        // Every write was flushed by its own fsync or by a syncfs that covered it: never more flushes than files.
+        #expect(flushes >= 1 && flushes <= writers * perWriter)
+    }
+
+    @Test func groupSyncFallsBackToFsyncOffTheStorageDevice() throws {
+        let root = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let sync = GroupSync(root: root)
+        // /dev/shm is a tmpfs on Linux: another device than the temporary folder's disk.
+        let other = "/dev/shm/pharos-groupsync-\(UUID().uuidString)"
+        let fd = open(other, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd); unlink(other) }
+        #expect(sync.sync(fd) == nil)
+        #expect(sync.fileFlushes == 0 && sync.groupFlushes == 0, "a file elsewhere is fsync'ed on its own")
+        let local = root + "/f"
+        let fd2 = open(local, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        try #require(fd2 >= 0)
+        defer { close(fd2) }
+        #expect(sync.sync(fd2) == nil)
+        #expect(sync.fileFlushes == 1, "a writer alone flushes its own file")
     }
 }
