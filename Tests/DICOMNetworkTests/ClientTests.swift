@@ -7,6 +7,9 @@ import Testing
 @Suite("SCU", .serialized)
 struct ClientTests {
     static let uncompressed = [TransferSyntax.explicitVRLittleEndian.uid, TransferSyntax.implicitVRLittleEndian.uid]
+    /// Generous: in the whole parallel test run, CPU-bound suites starve these tasks for over three minutes, and a
+    /// timer that fires meanwhile closes the association (these tests are not about timeouts).
+    static let timeoutSeconds: Int64 = 900
 
     @Test("C-ECHO and C-STORE of several files in one association to our SCP; bytes arrive unchanged")
     func echoAndStore() async throws {
@@ -14,7 +17,7 @@ struct ClientTests {
         let server = try await startServer(store: store)
         defer { Task { await server.shutdown() } }
         let client = DICOMClient(callingAETitle: "SCU", calledAETitle: "PHAROS", host: "127.0.0.1", port: server.port,
-                                 dimseTimeout: .seconds(10))
+                                 dimseTimeout: .seconds(Self.timeoutSeconds))
         let names = ["CT_small.dcm", "MR_small_RLE.dcm", "JPEG2000.dcm"]
         let files = try names.map(Corpus.bytes)
         let syntaxes = try files.map { try DICOMFile.read(bytes: $0, options: .headerOnly) }
@@ -45,7 +48,7 @@ struct ClientTests {
         defer { kill(storescp.processIdentifier, SIGKILL); storescp.waitUntilExit() }
         try await waitForListener(port)
         let client = DICOMClient(callingAETitle: "SCU", calledAETitle: "DEST", host: "127.0.0.1", port: port,
-                                 dimseTimeout: .seconds(10))
+                                 dimseTimeout: .seconds(Self.timeoutSeconds))
         let bytes = try Corpus.bytes("CT_small.dcm")
         let status = try await client.withAssociation(
             proposing: [(SOPClass.verification, Self.uncompressed), ("1.2.840.10008.5.1.4.1.1.2", Self.uncompressed)]
@@ -70,7 +73,7 @@ extension ClientTests {
                                                aeTitle: "DEST", host: "127.0.0.1", port: destination.port)))
         defer { Task { await server.shutdown() } }
         let client = DICOMClient(callingAETitle: "SCU", calledAETitle: "PHAROS", host: "127.0.0.1", port: server.port,
-                                 dimseTimeout: .seconds(10))
+                                 dimseTimeout: .seconds(Self.timeoutSeconds))
         let storageClasses = ["1.2.840.10008.5.1.4.1.1.2", "1.2.840.10008.5.1.4.1.1.4"]
         let contexts = [(SOPClass.studyRootFind, Self.uncompressed), (SOPClass.studyRootMove, Self.uncompressed),
                         (SOPClass.studyRootGet, Self.uncompressed)]

@@ -119,11 +119,12 @@ struct CorpusRetrieve: RetrieveHandler {
 /// Starts a server on a free loopback port with the given handlers.
 func startServer(store: (any StoreHandler)? = nil, find: (any FindHandler)? = nil,
                  retrieve: (any RetrieveHandler)? = nil, maximumAssociations: Int = 64,
-                 artim: Int64 = 30) async throws -> DICOMServer {
+                 artim: Int64 = 900) async throws -> DICOMServer {
+    // Long timers unless a test asks for a short one: the parallel test run can starve the handlers' tasks.
     let configuration = DICOMServerConfiguration(host: "127.0.0.1", port: 0,
                                             policy: AcceptancePolicy(aeTitle: "PHAROS"),
                                             maximumAssociations: maximumAssociations,
-                                            artimTimeout: .seconds(artim), idleTimeout: .seconds(30))
+                                            artimTimeout: .seconds(artim), idleTimeout: .seconds(900))
     return try await DICOMServer.start(configuration: configuration,
                                        handlers: ServiceHandlers(store: store, find: find, retrieve: retrieve))
 }
