@@ -84,7 +84,6 @@ struct FindPlan: Sendable {
         }
         if let modalities = query.modalitiesInStudy, level == .study, !modalities.isEmpty {
             // A study matches when one of its series has one of the modalities.
-            let modality = Tag(0x0008, 0x0060)
             let marks = Array(repeating: "?", count: modalities.count).joined(separator: ",")
             indexed.append(IndexedConstraint(
                 depth: 0,
@@ -93,7 +92,7 @@ struct FindPlan: Sendable {
                 // CROSS JOIN keeps the study's series as the outer loop, not every series of the modality.
                 test: "EXISTS (SELECT 1 FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = ? "
                     + "WHERE s.parentId = {r}.id AND i.value IN (\(marks)))",
-                arguments: [Int64(modality.rawValue)] + modalities))
+                arguments: [Int64(Tag.modality.rawValue)] + modalities))
         }
 
         self.level = level

@@ -104,7 +104,7 @@ struct Finder: Sendable {
     static func modalities(ofSeriesIn studies: [ResourceRecord], index: any Index) async throws -> [String: String] {
         var out: [String: String] = [:]
         for series in try await index.resources(.series, studies.flatMap(\.childrenIDs)) {
-            if let modality = series.mainTags[Tag(0x0008, 0x0060)] { out[series.publicID] = modality }
+            if let modality = series.mainTags[.modality] { out[series.publicID] = modality }
         }
         return out
     }
