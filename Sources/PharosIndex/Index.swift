@@ -11,6 +11,9 @@ public protocol Index: Sendable {
     func resource(_ level: ResourceLevel, _ publicID: String) async throws -> ResourceRecord?
     /// Several resources at once (for `?expand` and find answers), in the order asked; missing ones are left out.
     func resources(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceRecord]
+    /// The main tags of several resources and of their ancestors, in one read (for C-FIND answers), in the order
+    /// asked; missing ones are left out.
+    func lineages(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceLineage]
     /// Public IDs at `level` in insertion order, for `GET /{level}?since=&limit=`.
     func list(_ level: ResourceLevel, since: Int, limit: Int?) async throws -> [String]
     /// Public IDs of every descendant at `level` of a resource (e.g. the instances of a study).

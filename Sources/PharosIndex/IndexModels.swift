@@ -170,6 +170,28 @@ public enum StoreOutcome: Sendable, Equatable {
 }
 
 /// A resource as the REST API shows it.
+/// A resource's main tags and those of each of its ancestors, without the rest of its record: what a C-FIND answer
+/// is built from.
+public struct ResourceLineage: Sendable, Equatable {
+    public var level: ResourceLevel
+    /// The resource's public ID, then its parent's, up to the patient.
+    public var publicIDs: [String]
+    /// The main tags in the same order.
+    public var mainTags: [MainTags]
+
+    public init(level: ResourceLevel, publicIDs: [String], mainTags: [MainTags]) {
+        self.level = level
+        self.publicIDs = publicIDs
+        self.mainTags = mainTags
+    }
+
+    /// The first value of `tag` from the resource upwards.
+    public func value(_ tag: Tag) -> String? {
+        for tags in mainTags { if let v = tags[tag] { return v } }
+        return nil
+    }
+}
+
 public struct ResourceRecord: Sendable, Equatable {
     public var level: ResourceLevel
     public var publicID: String

@@ -84,15 +84,14 @@ struct FindPlan: Sendable {
         }
         if let modalities = query.modalitiesInStudy, level == .study, !modalities.isEmpty {
             // A study matches when one of its series has one of the modalities.
-            let marks = Array(repeating: "?", count: modalities.count).joined(separator: ",")
             indexed.append(IndexedConstraint(
                 depth: 0,
                 matching: "SELECT s.parentId FROM identifiers i JOIN resources s ON s.id = i.resourceId "
-                    + "WHERE i.tag = ? AND i.value IN (\(marks))",
+                    + "WHERE i.tag = ? AND i.value \(SQLValueList.membership)",
                 // CROSS JOIN keeps the study's series as the outer loop, not every series of the modality.
                 test: "EXISTS (SELECT 1 FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = ? "
-                    + "WHERE s.parentId = {r}.id AND i.value IN (\(marks)))",
-                arguments: [Int64(Tag.modality.rawValue)] + modalities))
+                    + "WHERE s.parentId = {r}.id AND i.value \(SQLValueList.membership))",
+                arguments: [Int64(Tag.modality.rawValue), SQLValueList.argument(modalities)]))
         }
 
         self.level = level
@@ -123,8 +122,7 @@ struct FindPlan: Sendable {
             if let upper, !upper.isEmpty { parts.append("\(column) <= ?"); values.append(prepare(upper)) }
             return (parts.joined(separator: " AND "), values)
         case .list(let list):
-            return ("\(column) IN (\(Array(repeating: "?", count: list.count).joined(separator: ",")))",
-                    list.map(prepare))
+            return ("\(column) \(SQLValueList.membership)", [SQLValueList.argument(list.map(prepare))])
         }
     }
 

@@ -3,9 +3,6 @@ import Foundation
 internal import GRDB
 
 extension SQLiteIndex {
-    /// Rows per `IN (…)` list, well under SQLite's variable limit.
-    static let chunk = 500
-
     public func resource(_ level: ResourceLevel, _ publicID: String) async throws -> ResourceRecord? {
         try await resources(level, [publicID]).first
     }
@@ -14,54 +11,50 @@ extension SQLiteIndex {
         if publicIDs.isEmpty { return [] }
         return try await read("read resources") { db in
             var found: [String: ResourceRecord] = [:]
-            for start in stride(from: 0, to: publicIDs.count, by: Self.chunk) {
-                let part = Array(publicIDs[start ..< min(start + Self.chunk, publicIDs.count)])
-                for record in try Self.records(db, level, part) { found[record.publicID] = record }
-            }
+            for record in try Self.records(db, level, publicIDs) { found[record.publicID] = record }
             return publicIDs.compactMap { found[$0] }
         }
     }
 
-    /// Full records of some resources of one level, with a constant number of queries.
+    /// Full records of some resources of one level, with a constant number of cached statements.
     /// `+r.level` keeps SQLite on the unique publicId index: without statistics it would rather walk every resource
     /// of the level through resources_level (20,000 rows for one instance on a 20,000-instance index).
     static func records(_ db: Database, _ level: ResourceLevel, _ publicIDs: [String]) throws -> [ResourceRecord] {
-        let marks = Array(repeating: "?", count: publicIDs.count).joined(separator: ",")
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT r.id, r.publicId, p.publicId AS parentPublicId, r.mainTags, r.patientTags, r.isProtected,
                    r.lastUpdate, r.isStable, r.expectedInstances
             FROM resources r LEFT JOIN resources p ON p.id = r.parentId
-            WHERE +r.level = ? AND r.publicId IN (\(marks))
-            """, arguments: StatementArguments([level.rawValue]) + StatementArguments(publicIDs))
+            WHERE +r.level = ? AND r.publicId \(SQLValueList.membership)
+            """), arguments: [level.rawValue, SQLValueList.argument(publicIDs)])
         if rows.isEmpty { return [] }
         // Columns are read by position: GRDB's lookup by name lowercases the name on every access.
         let ids: [Int64] = rows.map { $0[0] }
-        let idMarks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-        let idArgs = StatementArguments(ids)
+        let idList = SQLValueList.argument(ids)
 
         var children: [Int64: [String]] = [:]
         if level != .instance {
-            for r in try Row.fetchAll(db, sql: "SELECT parentId, publicId FROM resources WHERE parentId IN (\(idMarks)) ORDER BY id",
-                                      arguments: idArgs) {
+            let sql = "SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership) ORDER BY id"
+            for r in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [idList]) {
                 children[r[0], default: []].append(r[1])
             }
         }
         var labels: [Int64: [String]] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT resourceId, label FROM labels WHERE resourceId IN (\(idMarks)) ORDER BY label",
-                                  arguments: idArgs) {
+        let labelSQL = "SELECT resourceId, label FROM labels WHERE resourceId \(SQLValueList.membership) ORDER BY label"
+        for r in try Row.fetchAll(db.cachedStatement(sql: labelSQL), arguments: [idList]) {
             labels[r[0], default: []].append(r[1])
         }
         var dicom: [Int64: Attachment] = [:]
         var indexInSeries: [Int64: Int] = [:]
         if level == .instance {
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE kind = 1 AND resourceId IN (\(idMarks))",
-                                      arguments: idArgs) {
+            let attachmentSQL = "SELECT * FROM attachments WHERE kind = 1 AND resourceId \(SQLValueList.membership)"
+            for r in try Row.fetchAll(db.cachedStatement(sql: attachmentSQL), arguments: [idList]) {
                 dicom[r["resourceId"]] = attachment(r)
             }
-            for r in try Row.fetchAll(db, sql: "SELECT resourceId, value FROM metadata WHERE kind = ? AND resourceId IN (\(idMarks))",
-                                      arguments: StatementArguments([MetadataKind.indexInSeries.rawValue]) + idArgs) {
-                let text: String = r["value"]
-                if let n = Int(text.trimmingCharacters(in: .whitespaces)) { indexInSeries[r["resourceId"]] = n }
+            let metadataSQL = "SELECT resourceId, value FROM metadata WHERE kind = ? AND resourceId \(SQLValueList.membership)"
+            for r in try Row.fetchAll(db.cachedStatement(sql: metadataSQL),
+                                      arguments: [MetadataKind.indexInSeries.rawValue, idList]) {
+                let text: String = r[1]
+                if let n = Int(text.trimmingCharacters(in: .whitespaces)) { indexInSeries[r[0]] = n }
             }
         }
         return try rows.map { row in
@@ -75,6 +68,32 @@ extension SQLiteIndex {
                 isStable: row[7], isProtected: row[5],
                 lastUpdate: lastUpdate.map(Timestamp.format) ?? "", labels: labels[id] ?? [],
                 expectedInstances: row[8], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
+        }
+    }
+
+    public func lineages(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceLineage] {
+        if publicIDs.isEmpty { return [] }
+        return try await read("read resources with their ancestors") { db in
+            // One row per resource: its main tags, then each ancestor's, joined upwards by parent.
+            let depth = level.rawValue
+            var columns = "r0.publicId, r0.mainTags", joins = ""
+            for k in stride(from: 1, through: depth, by: 1) {
+                columns += ", r\(k).publicId, r\(k).mainTags"
+                joins += " LEFT JOIN resources r\(k) ON r\(k).id = r\(k - 1).parentId"
+            }
+            let sql = "SELECT \(columns) FROM resources r0\(joins) WHERE +r0.level = ? AND r0.publicId \(SQLValueList.membership)"
+            var found: [String: ResourceLineage] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: sql),
+                                        arguments: [level.rawValue, SQLValueList.argument(publicIDs)]) {
+                var ids: [String] = [], tags: [MainTags] = []
+                for k in 0 ... depth {
+                    guard let id: String = row[2 * k] else { break }
+                    ids.append(id)
+                    tags.append(try MainTagsCodec.decode(row[2 * k + 1]))
+                }
+                found[ids[0]] = ResourceLineage(level: level, publicIDs: ids, mainTags: tags)
+            }
+            return publicIDs.compactMap { found[$0] }
         }
     }
 

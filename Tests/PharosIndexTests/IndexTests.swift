@@ -84,6 +84,47 @@ import Testing
         #expect(try await index.attachments(.instance, ids.instance).map(\.kind) == [.dicom])
     }
 
+    @Test func lineagesCarryEveryAncestorsMainTags() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        let a = makeInstance(sop: "1.1", patientName: "Doe^John", modality: "CT", accession: "ACC9")
+        let b = makeInstance(patient: "P2", study: "2.1", series: "2.1.1", sop: "2.1.1.1", patientName: "Roe^Jane",
+                             modality: "MR")
+        for i in [a, b] { #expect(try await index.store(i, overwrite: false) == .stored) }
+        let ids = a.identifiers
+        let found = try await index.lineages(.instance, [b.identifiers.instance, "missing", ids.instance])
+        #expect(found.map { $0.publicIDs[0] } == [b.identifiers.instance, ids.instance], "order asked, missing left out")
+        let lineage = try #require(found.last)
+        #expect(lineage.publicIDs == [ids.instance, ids.series, ids.study, ids.patient])
+        #expect(lineage.mainTags.count == 4)
+        #expect(lineage.value(.patientName) == "Doe^John")
+        #expect(lineage.value(.modality) == "CT")
+        #expect(lineage.value(DICOM.Tag(0x0008, 0x0050)) == "ACC9")
+        #expect(lineage.value(.sopInstanceUID) == "1.1")
+        let studies = try await index.lineages(.study, [b.identifiers.study])
+        #expect(studies.first?.publicIDs == [b.identifiers.study, b.identifiers.patient])
+        #expect(studies.first?.value(.patientName) == "Roe^Jane")
+        #expect(try await index.lineages(.patient, [ids.study]).isEmpty, "wrong level")
+        #expect(try await index.lineages(.series, []).isEmpty)
+    }
+
+    @Test func listsOfAnyLengthAndContent() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        let a = makeInstance(patient: "P\"1", study: "1.1", series: "1.1.1", sop: "1.1.1.1")
+        let b = makeInstance(patient: "P\\2", study: "2.1", series: "2.1.1", sop: "2.1.1.1")
+        for i in [a, b] { #expect(try await index.store(i, overwrite: false) == .stored) }
+        // More values than SQLite binds as variables (32,766): the list goes as one argument.
+        let many = (0 ..< 40_000).map { "1.1.1.\($0)" }
+        let found = try await index.find(FindQuery(level: .instance, constraints: [.sopInstanceUID: .list(many)]))
+        #expect(found == [a.identifiers.instance])
+        // Quotes and backslashes survive the JSON the list travels in.
+        #expect(try await index.find(FindQuery(level: .patient, constraints: [.patientID: .list(["P\"1", "P\\2", "x"])]))
+                == [a.identifiers.patient, b.identifiers.patient])
+        let records = try await index.resources(.series, many.map { _ in b.identifiers.series } + [a.identifiers.series])
+        #expect(Set(records.map(\.publicID)) == [a.identifiers.series, b.identifiers.series])
+    }
+
     @Test func deleteCascadesAndReportsRemainingAncestor() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()

@@ -103,51 +103,39 @@ struct FindSCP: FindHandler {
     /// Query/Retrieve Level and Specific Character Set are not matching keys.
     static func isControl(_ tag: Tag) -> Bool { tag == queryRetrieveLevel || tag == specificCharacterSet }
 
-    /// Records of the matches and of their ancestors, fetched in batches, with the children lists they hold.
+    /// What answers are built from: the matches' main tags with their ancestors', read in one batch, and the
+    /// modalities of matched studies, read once when an answer asks for them.
     struct AnswerContext {
-        var records: [ResourceLevel: [String: ResourceRecord]] = [:]
-        var modalityCache: [String: [String]] = [:]
+        var lineages: [String: ResourceLineage] = [:]
+        var modalityCache: [String: [String]]?
 
         mutating func load(_ level: ResourceLevel, _ ids: [String], index: any Index) async throws {
-            let missing = ids.filter { records[level]?[$0] == nil }
-            guard !missing.isEmpty else { return }
-            for record in try await index.resources(level, Array(Set(missing))) {
-                records[level, default: [:]][record.publicID] = record
-            }
+            for lineage in try await index.lineages(level, ids) { lineages[lineage.publicIDs[0]] = lineage }
         }
 
-        func record(_ level: ResourceLevel, _ id: String) -> ResourceRecord? { records[level]?[id] }
-
-        /// ModalitiesInStudy of every loaded study, read in one batch (their series), for answers that ask for it.
-        mutating func loadModalities(index: any Index) async throws {
-            let studies = Array((records[.study] ?? [:]).values)
-            let modalityOf = try await Finder.modalities(ofSeriesIn: studies, index: index)
-            for study in studies {
-                var out: [String] = []
-                for series in study.childrenIDs {
-                    if let m = modalityOf[series], !m.isEmpty, !out.contains(m) { out.append(m) }
-                }
-                modalityCache[study.publicID] = out
-            }
-        }
-
+        /// ModalitiesInStudy of a matched study; the first call reads those of every matched study in one batch.
         mutating func modalities(ofStudy id: String, index: any Index) async throws -> [String] {
-            if modalityCache[id] == nil, records[.study]?[id] != nil { try await loadModalities(index: index) }
-            return modalityCache[id] ?? []
+            if modalityCache == nil {
+                let studies = try await index.resources(.study, lineages.values.filter { $0.level == .study }
+                    .map { $0.publicIDs[0] })
+                let modalityOf = try await Finder.modalities(ofSeriesIn: studies, index: index)
+                var cache: [String: [String]] = [:]
+                for study in studies {
+                    var out: [String] = []
+                    for series in study.childrenIDs {
+                        if let m = modalityOf[series], !m.isEmpty, !out.contains(m) { out.append(m) }
+                    }
+                    cache[study.publicID] = out
+                }
+                modalityCache = cache
+            }
+            return modalityCache?[id] ?? []
         }
     }
 
     private func build(_ ids: [String], level: ResourceLevel, identifier: DataSet, patientRoot: Bool,
                        context: inout AnswerContext) async throws -> [DataSet] {
-        // Load the matches and every ancestor, level by level.
         try await context.load(level, ids, index: index)
-        var current = level, currentIDs = ids
-        while let up = current.parent {
-            let parents = currentIDs.compactMap { context.record(current, $0)?.parentID }
-            try await context.load(up, parents, index: index)
-            current = up
-            currentIDs = parents
-        }
         let charsetTerm = identifier.string(Self.specificCharacterSet)
             .flatMap { $0.isEmpty ? nil : $0 }
             ?? SpecificCharacterSet(orthancEncoding: configuration.defaultEncoding)?.terms.joined(separator: "\\")
@@ -163,12 +151,7 @@ struct FindSCP: FindHandler {
         var answers: [DataSet] = []
         answers.reserveCapacity(ids.count)
         for id in ids {
-            guard let record = context.record(level, id) else { continue }
-            var lineage = [record]
-            while let last = lineage.last, let parent = last.parentID, let up = last.level.parent,
-                  let r = context.record(up, parent) {
-                lineage.append(r)
-            }
+            guard let lineage = context.lineages[id] else { continue }
             var answer = DataSet()
             if !charsetTerm.isEmpty { answer.set(.string(Self.specificCharacterSet, .CS, charsetTerm)) }
             answer.set(.string(Self.queryRetrieveLevel, .CS, Self.levelName(level)))
@@ -181,9 +164,9 @@ struct FindSCP: FindHandler {
                     continue
                 }
                 let vr = DataDictionary.vr(for: tag) == .UN ? element.vr : DataDictionary.vr(for: tag)
-                if let value = lineage.lazy.compactMap({ $0.mainTags[tag] }).first {
+                if let value = lineage.value(tag) {
                     answer.set(Self.element(tag, vr, value, charset))
-                } else if let value = try await computed(tag, record: record, context: &context) {
+                } else if let value = try await computed(tag, level: level, id: id, context: &context) {
                     answer.set(Self.element(tag, vr, value, charset))
                 } else if level == .instance {
                     // Not a main tag: from the stored header, as Orthanc answers at instance level.
@@ -205,7 +188,7 @@ struct FindSCP: FindHandler {
                 }
             }
             for tag in uniqueKeys where answer[tag] == nil {
-                if let value = lineage.lazy.compactMap({ $0.mainTags[tag] }).first {
+                if let value = lineage.value(tag) {
                     answer.set(Self.element(tag, DataDictionary.vr(for: tag), value, charset))
                 }
             }
@@ -219,18 +202,19 @@ struct FindSCP: FindHandler {
     }
 
     /// The keys Orthanc computes from the hierarchy (counts, ModalitiesInStudy, SOPClassesInStudy, RetrieveAETitle).
-    private func computed(_ tag: Tag, record: ResourceRecord, context: inout AnswerContext) async throws -> String? {
+    private func computed(_ tag: Tag, level: ResourceLevel, id: String,
+                          context: inout AnswerContext) async throws -> String? {
         func count(_ target: ResourceLevel) async throws -> String {
-            String(try await index.descendants(of: record.level, record.publicID, at: target).count)
+            String(try await index.descendants(of: level, id, at: target).count)
         }
-        switch (tag, record.level) {
+        switch (tag, level) {
         case (Self.retrieveAETitle, _): return configuration.dicomAet
         case (Self.instanceAvailability, _): return "ONLINE"
         case (Self.modalitiesInStudy, .study):
-            return try await context.modalities(ofStudy: record.publicID, index: index).joined(separator: "\\")
+            return try await context.modalities(ofStudy: id, index: index).joined(separator: "\\")
         case (Self.sopClassesInStudy, .study):
             var classes: [String] = []
-            for instance in try await index.descendants(of: .study, record.publicID, at: .instance) {
+            for instance in try await index.descendants(of: .study, id, at: .instance) {
                 if let c = try await index.metadata(.instance, instance)[.sopClassUid], !classes.contains(c) {
                     classes.append(c)
                 }
