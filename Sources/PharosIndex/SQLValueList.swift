@@ -1,4 +1,5 @@
 import DICOM
+internal import GRDB
 
 /// A list of values bound as one JSON array argument and read back with `json_each`: the SQL text no longer depends
 /// on the list's length, so the statement is prepared once and cached, and no list runs into SQLite's limit on
@@ -19,5 +20,18 @@ enum SQLValueList {
             out += String(v)
         }
         return out + "]"
+    }
+
+    /// Up to this many values, a list inside a correlated subquery is bound value by value: SQLite evaluates a
+    /// `json_each` subquery again for every outer row, which made a study-level ModalitiesInStudy test slower.
+    static let inlineLimit = 64
+
+    /// `IN (…)` for a list of `count` values, with the arguments `arguments(_:)` gives for it.
+    static func membership(count: Int) -> String {
+        count <= inlineLimit ? "IN (" + Array(repeating: "?", count: count).joined(separator: ",") + ")" : membership
+    }
+
+    static func arguments(_ values: [String]) -> [any DatabaseValueConvertible & Sendable] {
+        values.count <= inlineLimit ? values : [argument(values)]
     }
 }

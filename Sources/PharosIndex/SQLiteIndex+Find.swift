@@ -87,11 +87,11 @@ struct FindPlan: Sendable {
             indexed.append(IndexedConstraint(
                 depth: 0,
                 matching: "SELECT s.parentId FROM identifiers i JOIN resources s ON s.id = i.resourceId "
-                    + "WHERE i.tag = ? AND i.value \(SQLValueList.membership)",
+                    + "WHERE i.tag = ? AND i.value \(SQLValueList.membership(count: modalities.count))",
                 // CROSS JOIN keeps the study's series as the outer loop, not every series of the modality.
                 test: "EXISTS (SELECT 1 FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = ? "
-                    + "WHERE s.parentId = {r}.id AND i.value \(SQLValueList.membership))",
-                arguments: [Int64(Tag.modality.rawValue), SQLValueList.argument(modalities)]))
+                    + "WHERE s.parentId = {r}.id AND i.value \(SQLValueList.membership(count: modalities.count)))",
+                arguments: [Int64(Tag.modality.rawValue)] + SQLValueList.arguments(modalities)))
         }
 
         self.level = level
@@ -122,7 +122,7 @@ struct FindPlan: Sendable {
             if let upper, !upper.isEmpty { parts.append("\(column) <= ?"); values.append(prepare(upper)) }
             return (parts.joined(separator: " AND "), values)
         case .list(let list):
-            return ("\(column) \(SQLValueList.membership)", [SQLValueList.argument(list.map(prepare))])
+            return ("\(column) \(SQLValueList.membership(count: list.count))", SQLValueList.arguments(list.map(prepare)))
         }
     }
 
@@ -131,7 +131,9 @@ struct FindPlan: Sendable {
         guard indexed.count > 1 else { return indexed.isEmpty ? nil : 0 }
         var best: (index: Int, count: Int)?
         for (i, c) in indexed.enumerated() {
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(Self.countCap))",
+            // Counting stops where this constraint could no longer beat the best one so far.
+            let cap = best.map { min(Self.countCap, ($0.count >> (2 * c.depth)) + 1) } ?? Self.countCap
+            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(cap))",
                                          arguments: StatementArguments(c.arguments)) ?? 0
             // An ancestor's match stands for its descendants: weigh deeper drivers by a modest fan-out.
             let weighted = count << (2 * c.depth)

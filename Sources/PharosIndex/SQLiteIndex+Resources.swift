@@ -66,7 +66,7 @@ extension SQLiteIndex {
                 childrenIDs: children[id] ?? [], mainTags: try MainTagsCodec.decode(row[3]),
                 patientMainTags: try patientBlob.map(MainTagsCodec.decode) ?? [:],
                 isStable: row[7], isProtected: row[5],
-                lastUpdate: lastUpdate.map(Timestamp.format) ?? "", labels: labels[id] ?? [],
+                lastUpdate: lastUpdate.map { Timestamp.format($0) } ?? "", labels: labels[id] ?? [],
                 expectedInstances: row[8], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
         }
     }

@@ -1,13 +1,15 @@
 import Foundation
 
-/// Orthanc's timestamps: "YYYYMMDDTHHMMSS" in UTC.
-enum Timestamp {
+/// Orthanc's timestamps: "YYYYMMDDTHHMMSS", in UTC unless asked for local time.
+public enum Timestamp {
     static func now() -> Double { Date().timeIntervalSince1970 }
 
-    static func format(_ seconds: Double) -> String {
+    /// `seconds` since 1970 in Orthanc's form; with `utc` false, in the server's time zone (`TZ`, /etc/localtime).
+    public static func format(_ seconds: Double, utc: Bool = true) -> String {
         var t = time_t(seconds.rounded(.down))
         var parts = tm()
-        gmtime_r(&t, &parts)
+        // The C library rather than Calendar: Foundation's time zone machinery cost more than the rest of a request.
+        if utc { gmtime_r(&t, &parts) } else { localtime_r(&t, &parts) }
         // Written digit by digit: every record of a listing formats one, and string interpolation was visible there.
         var out = [UInt8](repeating: UInt8(ascii: "0"), count: 15)
         func put(_ v: Int32, at end: Int, digits: Int) {

@@ -12,6 +12,12 @@ import Testing
         #expect(Timestamp.format(0) == "19700101T000000")
         #expect(Timestamp.format(1_700_000_000.9) == "20231114T221320", "seconds are truncated")
         #expect(Timestamp.format(4_102_444_799) == "20991231T235959")
+        // Local time follows the C library's zone, as Orthanc's ReceptionDate and /tools/now-local do.
+        var t = time_t(1_700_000_000), parts = tm()
+        localtime_r(&t, &parts)
+        let local = Timestamp.format(1_700_000_000, utc: false)
+        #expect(local.count == 15 && local.hasPrefix(String(parts.tm_year + 1900)))
+        #expect(Int(local.suffix(6).prefix(2)) == Int(parts.tm_hour))
     }
 
     @Test func storeDuplicateAndOverwrite() async throws {

@@ -54,10 +54,6 @@ struct SystemRoutes {
 /// Orthanc's timestamp format, "YYYYMMDDTHHMMSS".
 enum Timestamps {
     static func orthanc(_ date: Date, utc: Bool) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = utc ? TimeZone(identifier: "UTC") ?? .current : .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d%02d%02dT%02d%02d%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+        Timestamp.format(date.timeIntervalSince1970, utc: utc)
     }
 }
