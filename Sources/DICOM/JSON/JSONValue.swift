@@ -137,6 +137,16 @@ public struct JSONObject: Sendable, Equatable, Sequence {
         }
     }
 
+    /// Appends a member whose key the caller knows is not in the object yet: no search for it, which counts when
+    /// a listing builds thousands of objects.
+    public mutating func appendNew(_ key: String, _ value: JSONValue) {
+        assert(position(of: key) == nil, "appendNew with a key already present: \(key)")
+        members.append(Member(key: key, value: value))
+        if members.count > Self.indexThreshold {
+            if members.count == Self.indexThreshold + 1 { rebuildPositions() } else { positions[key] = members.count - 1 }
+        }
+    }
+
     private mutating func rebuildPositions() {
         positions = [:]
         guard members.count > Self.indexThreshold else { return }

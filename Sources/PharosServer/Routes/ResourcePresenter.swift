@@ -13,18 +13,42 @@ enum TagFormat: Sendable {
 
     func render(_ tags: MainTags) -> JSONValue {
         var object = JSONObject()
-        for (tag, value) in tags.sorted(by: { $0.key < $1.key }) {
-            switch self {
-            case .human: object[DataDictionary.name(for: tag)] = .string(value)
-            case .short: object[tag.hex(separator: ",")] = .string(value)
-            case .full:
-                object[tag.hex(separator: ",")] = [
-                    "Name": .string(DataDictionary.name(for: tag)), "Type": "String", "Value": .string(value),
-                ]
+        switch self {
+        case .human:
+            // Members in the order the writer sorts them to, so that it does not sort them again.
+            for (tag, value) in tags.sorted(by: { Self.nameOrder($0.key, $1.key) }) {
+                object.appendNew(DataDictionary.name(for: tag), .string(value))
+            }
+        case .short, .full:
+            // "gggg,eeee" in lower-case hexadecimal sorts as the tag numbers do.
+            for (tag, value) in tags.sorted(by: { $0.key < $1.key }) {
+                let key = tag.hex(separator: ",")
+                if self == .short {
+                    object.appendNew(key, .string(value))
+                } else {
+                    object.appendNew(key, ["Name": .string(DataDictionary.name(for: tag)), "Type": "String",
+                                           "Value": .string(value)])
+                }
             }
         }
         return .object(object)
     }
+
+    /// Main tags by the UTF-8 bytes of their names, from a table ranked once (an integer comparison per pair);
+    /// tags outside it compare by name.
+    private static func nameOrder(_ a: Tag, _ b: Tag) -> Bool {
+        if let ra = nameRank[a], let rb = nameRank[b] { return ra < rb }
+        return DataDictionary.name(for: a).utf8.lexicographicallyPrecedes(DataDictionary.name(for: b).utf8)
+    }
+
+    private static let nameRank: [Tag: Int] = {
+        var tags = Set<Tag>()
+        for level in ResourceLevel.allCases { tags.formUnion(MainDicomTags.tags(level)) }
+        let sorted = tags.sorted {
+            DataDictionary.name(for: $0).utf8.lexicographicallyPrecedes(DataDictionary.name(for: $1).utf8)
+        }
+        return Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+    }()
 }
 
 extension Request {
@@ -74,36 +98,40 @@ struct ResourcePresenter: Sendable {
 
     func json(_ r: ResourceRecord, format: TagFormat, requestedTags: [Tag] = [],
               instanceData: InstanceData? = nil) async throws -> JSONValue {
+        // Members are appended in the byte order of their keys, the order the writer puts them in: it then has
+        // neither duplicates to look for nor a sort to do.
         var o = JSONObject()
-        o["ID"] = .string(r.publicID)
-        o["Type"] = .string(r.level.name)
-        o["MainDicomTags"] = format.render(r.mainTags)
-        o["Labels"] = .array(r.labels.map { .string($0) })
-        if let parent = r.parentID, let parentLevel = r.level.parent {
-            o["Parent" + parentLevel.name] = .string(parent)
-        }
         let children: JSONValue = .array(r.childrenIDs.map { .string($0) })
-        switch r.level {
-        case .patient: o["Studies"] = children
-        case .study:
-            o["Series"] = children
-            o["PatientMainDicomTags"] = format.render(r.patientMainTags)
-        case .series:
-            o["Instances"] = children
-            o["ExpectedNumberOfInstances"] = r.expectedInstances.map { .integer(Int64($0)) } ?? .null
-            o["Status"] = .string(try await seriesStatus(r))
-        case .instance:
-            o["FileSize"] = .integer(r.dicomAttachment?.uncompressedSize ?? 0)
-            o["FileUuid"] = .string(r.dicomAttachment?.uuid ?? "")
-            o["IndexInSeries"] = r.indexInSeries.map { .integer(Int64($0)) } ?? .null
+        if r.level == .series {
+            o.appendNew("ExpectedNumberOfInstances", r.expectedInstances.map { .integer(Int64($0)) } ?? .null)
         }
-        if r.level != .instance {
-            o["IsStable"] = .bool(r.isStable)
-            if !r.lastUpdate.isEmpty { o["LastUpdate"] = .string(r.lastUpdate) }
+        if r.level == .instance {
+            o.appendNew("FileSize", .integer(r.dicomAttachment?.uncompressedSize ?? 0))
+            o.appendNew("FileUuid", .string(r.dicomAttachment?.uuid ?? ""))
         }
+        o.appendNew("ID", .string(r.publicID))
+        if r.level == .instance {
+            o.appendNew("IndexInSeries", r.indexInSeries.map { .integer(Int64($0)) } ?? .null)
+        }
+        if r.level == .series { o.appendNew("Instances", children) }
+        if r.level != .instance { o.appendNew("IsStable", .bool(r.isStable)) }
+        o.appendNew("Labels", .array(r.labels.map { .string($0) }))
+        if r.level != .instance, !r.lastUpdate.isEmpty { o.appendNew("LastUpdate", .string(r.lastUpdate)) }
+        o.appendNew("MainDicomTags", format.render(r.mainTags))
+        if let parent = r.parentID, let parentLevel = r.level.parent {
+            o.appendNew("Parent" + parentLevel.name, .string(parent))
+        }
+        if r.level == .study { o.appendNew("PatientMainDicomTags", format.render(r.patientMainTags)) }
         if !requestedTags.isEmpty, let instanceData {
-            o["RequestedTags"] = try await self.requestedTags(r, requestedTags, format: format, data: instanceData)
+            o.appendNew("RequestedTags", try await self.requestedTags(r, requestedTags, format: format, data: instanceData))
         }
+        switch r.level {
+        case .patient: o.appendNew("Studies", children)
+        case .study: o.appendNew("Series", children)
+        case .series: o.appendNew("Status", .string(try await seriesStatus(r)))
+        case .instance: break
+        }
+        o.appendNew("Type", .string(r.level.name))
         return .object(o)
     }
 

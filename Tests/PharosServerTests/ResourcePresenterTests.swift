@@ -1,0 +1,44 @@
+import DICOM
+import Foundation
+import Logging
+import PharosIndex
+import PharosStorage
+import Testing
+@testable import PharosServer
+
+/// The expanded resources are built with their members already in the order the JSON writer sorts them to, so
+/// the writer's sort is skipped; a member appended out of order would only cost time, which this test catches.
+@Suite struct ResourcePresenterTests {
+    @Test func membersAreBuiltInKeyOrder() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-presenter-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var configuration = ServerConfiguration()
+        configuration.storageDirectory = dir + "/storage"
+        configuration.indexDirectory = dir + "/index"
+        let index = try SQLiteIndex(directory: configuration.indexDirectory)
+        let storage = try FileSystemStorageArea(root: configuration.storageDirectory, syncOnWrite: false)
+        let services = Services.make(index: index, storage: storage, configuration: configuration,
+                                     logger: Logger(label: "ResourcePresenterTests"), monitorStability: false)
+        let stored = try await services.ingest.store(try RESTTests.file("CT_small.dcm"),
+                                                     origin: .rest(remoteIP: nil, username: nil))
+        let presenter = ResourcePresenter(index: index)
+        let ids = stored.identifiers
+        for (level, id) in [(ResourceLevel.patient, ids.patient), (.study, ids.study), (.series, ids.series),
+                            (.instance, ids.instance)] {
+            for format in [TagFormat.human, .short, .full] {
+                let record = try await presenter.record(level, id)
+                guard case .object(let object) = try await presenter.json(record, format: format) else {
+                    Issue.record("\(level) is not an object")
+                    continue
+                }
+                #expect(object.keys == object.sortedByKey().keys, "\(level) \(format)")
+                #expect(object["Type"]?.stringValue == level.name)
+                guard case .object(let tags) = object["MainDicomTags"] else {
+                    Issue.record("\(level) has no MainDicomTags object")
+                    continue
+                }
+                #expect(!tags.isEmpty && tags.keys == tags.sortedByKey().keys, "\(level) \(format) main tags")
+            }
+        }
+    }
+}
