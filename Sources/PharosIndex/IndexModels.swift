@@ -169,7 +169,6 @@ public enum StoreOutcome: Sendable, Equatable {
     case overwritten(removedAttachments: [Attachment])
 }
 
-/// A resource as the REST API shows it.
 /// A resource's main tags and those of each of its ancestors, without the rest of its record: what a C-FIND answer
 /// is built from.
 public struct ResourceLineage: Sendable, Equatable {
@@ -192,6 +191,7 @@ public struct ResourceLineage: Sendable, Equatable {
     }
 }
 
+/// A resource as the REST API shows it.
 public struct ResourceRecord: Sendable, Equatable {
     public var level: ResourceLevel
     public var publicID: String

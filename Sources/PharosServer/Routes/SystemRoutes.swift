@@ -10,8 +10,8 @@ struct SystemRoutes {
 
     func register(on routes: RouteTable) {
         routes.get("/system") { _, _ in try await system() }
-        routes.get("/tools/now") { _, _ in .text(Timestamps.orthanc(Date(), utc: true)) }
-        routes.get("/tools/now-local") { _, _ in .text(Timestamps.orthanc(Date(), utc: false)) }
+        routes.get("/tools/now") { _, _ in .text(Timestamp.format(Date().timeIntervalSince1970)) }
+        routes.get("/tools/now-local") { _, _ in .text(Timestamp.format(Date().timeIntervalSince1970, utc: false)) }
         routes.get("/tools/generate-uid") { request, _ in
             guard let level = request.uri.queryParameters.get("level"), ResourceLevel(name: level) != nil else {
                 throw RESTError(.parameterOutOfRange, "The \"level\" argument must be patient, study, series or instance")
@@ -48,12 +48,5 @@ struct SystemRoutes {
             ("Version", .string(PharosVersion.orthancAPIVersion)),
         ]
         return .json(.object(JSONObject(members)))
-    }
-}
-
-/// Orthanc's timestamp format, "YYYYMMDDTHHMMSS".
-enum Timestamps {
-    static func orthanc(_ date: Date, utc: Bool) -> String {
-        Timestamp.format(date.timeIntervalSince1970, utc: utc)
     }
 }

@@ -92,7 +92,7 @@ struct Ingest: Sendable {
         let instanceTags = tags(.instance)
 
         var metadata: [MetadataKind: String] = [
-            .receptionDate: Timestamps.orthanc(now, utc: false),
+            .receptionDate: Timestamp.format(now.timeIntervalSince1970, utc: false),
             .origin: origin.door.rawValue,
             .transferSyntax: file.fileMetaInformation.string(.transferSyntaxUID).map { UID.trimmed($0) }
                 ?? file.transferSyntax.uid,
