@@ -63,7 +63,9 @@ let package = Package(
                     exclude: ["Support/malformed_pdus.py"], swiftSettings: swift6),
         .testTarget(name: "DICOMTests", dependencies: ["DICOM"], swiftSettings: swift6),
         .testTarget(name: "PharosStorageTests", dependencies: ["PharosStorage"], swiftSettings: swift6),
-        .testTarget(name: "PharosIndexTests", dependencies: ["PharosIndex", "DICOM"], swiftSettings: swift6),
+        .testTarget(name: "PharosIndexTests", dependencies: ["PharosIndex", "DICOM",
+                                                        .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: swift6),
         .testTarget(name: "PharosServerTests", dependencies: [
             "PharosServer", "PharosIndex", "PharosStorage", "DICOM",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -83,15 +83,12 @@ struct FindPlan: Sendable {
                 test: "EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label = ?)", arguments: [label]))
         }
         if let modalities = query.modalitiesInStudy, level == .study, !modalities.isEmpty {
-            // A study matches when one of its series has one of the modalities.
+            // A study matches when one of its series has one of the modalities (kept per study by the schema).
+            let list = SQLValueList.membership(count: modalities.count)
             indexed.append(IndexedConstraint(
-                depth: 0,
-                matching: "SELECT s.parentId FROM identifiers i JOIN resources s ON s.id = i.resourceId "
-                    + "WHERE i.tag = ? AND i.value \(SQLValueList.membership(count: modalities.count))",
-                // CROSS JOIN keeps the study's series as the outer loop, not every series of the modality.
-                test: "EXISTS (SELECT 1 FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = ? "
-                    + "WHERE s.parentId = {r}.id AND i.value \(SQLValueList.membership(count: modalities.count)))",
-                arguments: [Int64(Tag.modality.rawValue)] + SQLValueList.arguments(modalities)))
+                depth: 0, matching: "SELECT studyId FROM studyModalities WHERE modality \(list)",
+                test: "EXISTS (SELECT 1 FROM studyModalities WHERE studyId = {r}.id AND modality \(list))",
+                arguments: SQLValueList.arguments(modalities)))
         }
 
         self.level = level

@@ -3,7 +3,7 @@ internal import GRDB
 /// The SQLite schema, as named append-only migrations (never edit a registered migration: add a new one).
 enum SQLiteSchema {
     /// Recorded in the `globals` table under `SchemaVersion`; bumped by each migration that changes the schema.
-    static let version = 1
+    static let version = 2
     static let versionKey = "SchemaVersion"
 
     static var migrator: DatabaseMigrator {
@@ -96,6 +96,36 @@ enum SQLiteSchema {
                 ) WITHOUT ROWID;
                 """)
             try db.execute(sql: "INSERT INTO globals(key, value) VALUES (?, ?)", arguments: [versionKey, "1"])
+        }
+        // The modalities of each study's series, so that a ModalitiesInStudy constraint is one primary-key probe per
+        // study instead of a walk over its series. Triggers keep it current whatever adds or removes a series
+        // (ingest, deletion at any level, recycling, the cascade from a removed parent). 524384 is (0008,0060).
+        migrator.registerMigration("v2-study-modalities") { db in
+            try db.execute(sql: """
+                CREATE TABLE studyModalities (
+                    studyId INTEGER NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+                    modality TEXT NOT NULL,
+                    PRIMARY KEY (studyId, modality)
+                ) WITHOUT ROWID;
+                CREATE INDEX studyModalities_modality ON studyModalities(modality, studyId);
+
+                INSERT OR IGNORE INTO studyModalities(studyId, modality)
+                    SELECT s.parentId, i.value FROM resources s JOIN identifiers i ON i.resourceId = s.id AND i.tag = 524384
+                    WHERE s.level = 2 AND i.value <> '';
+
+                CREATE TRIGGER seriesModalityAdded AFTER INSERT ON identifiers
+                WHEN NEW.tag = 524384 AND NEW.value <> '' BEGIN
+                    INSERT OR IGNORE INTO studyModalities(studyId, modality)
+                        SELECT parentId, NEW.value FROM resources WHERE id = NEW.resourceId AND level = 2;
+                END;
+
+                CREATE TRIGGER seriesRemoved AFTER DELETE ON resources WHEN OLD.level = 2 BEGIN
+                    DELETE FROM studyModalities WHERE studyId = OLD.parentId AND modality NOT IN (
+                        SELECT i.value FROM resources s JOIN identifiers i ON i.resourceId = s.id AND i.tag = 524384
+                        WHERE s.parentId = OLD.parentId);
+                END;
+                """)
+            try db.execute(sql: "UPDATE globals SET value = ? WHERE key = ?", arguments: ["2", versionKey])
         }
         return migrator
     }

@@ -1,5 +1,6 @@
 import DICOM
 import Foundation
+import GRDB
 import Testing
 @testable import PharosIndex
 
@@ -160,6 +161,49 @@ import Testing
         #expect(try await index.delete(.study, a.identifiers.study) == nil, "already gone")
         #expect(try await index.changes(since: 0, limit: 100).changes.count == changesBefore, "deletions are not logged")
         #expect(try await index.lookup(identifier: "1.3").isEmpty, "identifiers cascade")
+    }
+
+    @Test func studyModalitiesFollowSeriesAndAreBackfilledByTheMigration() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let s1 = makeInstance(study: "5.1", series: "5.1.1", sop: "5.1.1.1", modality: "CT")
+        let s2 = makeInstance(study: "5.1", series: "5.1.2", sop: "5.1.2.1", modality: "MR")
+        let s3 = makeInstance(study: "5.1", series: "5.1.3", sop: "5.1.3.1", modality: "CT")
+        let t1 = makeInstance(study: "6.1", series: "6.1.1", sop: "6.1.1.1", modality: "CT")
+        let (s, t) = (s1.identifiers.study, t1.identifiers.study)
+        func studies(_ index: SQLiteIndex, _ modalities: [String]) async throws -> [String] {
+            try await index.find(FindQuery(level: .study, modalitiesInStudy: modalities))
+        }
+        do {
+            let index = try open()
+            for i in [s1, s2, t1] { _ = try await index.store(i, overwrite: false) }
+            #expect(try await studies(index, ["MR"]) == [s])
+            #expect(try await studies(index, ["CT"]) == [s, t])
+            // A series going takes its modality away from the study, unless another series of the study has it.
+            _ = try await index.delete(.series, s2.identifiers.series)
+            #expect(try await studies(index, ["MR"]).isEmpty)
+            _ = try await index.store(s3, overwrite: false)
+            _ = try await index.delete(.series, s1.identifiers.series)
+            #expect(try await studies(index, ["CT"]) == [s, t])
+            // The last instance of a study: the series and the study go through the cascade.
+            _ = try await index.delete(.instance, t1.identifiers.instance)
+            #expect(try await studies(index, ["CT"]) == [s])
+            _ = try await index.store(s2, overwrite: false)
+        }
+        // An index made before the table existed: reopening fills it from the series already stored.
+        let queue = try DatabaseQueue(path: folder + "/index.sqlite")
+        try await queue.write { db in
+            try db.execute(sql: """
+                DROP TRIGGER seriesModalityAdded; DROP TRIGGER seriesRemoved; DROP TABLE studyModalities;
+                DELETE FROM grdb_migrations WHERE identifier = 'v2-study-modalities';
+                UPDATE globals SET value = '1' WHERE key = 'SchemaVersion';
+                """)
+        }
+        try queue.close()
+        let reopened = try open()
+        #expect(try await reopened.globalProperty("SchemaVersion") == "2")
+        #expect(try await studies(reopened, ["MR"]) == [s])
+        #expect(try await studies(reopened, ["CT", "US"]) == [s])
+        #expect(try await studies(reopened, ["US"]).isEmpty)
     }
 
     @Test func changesPaging() async throws {
