@@ -14,9 +14,6 @@ let package = Package(
         .executable(name: "pharos", targets: ["pharos"]),
     ],
     dependencies: [
-        // Without its default "ConfigurationSupport" trait Hummingbird does not build swift-configuration, which
-        // Pharos does not use (it reads Orthanc-format configuration itself): less to compile on every clean build.
-        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -45,9 +42,10 @@ let package = Package(
                 swiftSettings: swift6),
         .target(name: "PharosServer", dependencies: [
             "DICOM", "DICOMImaging", "DICOMNetwork", "PharosStorage", "PharosIndex", "CArchive", "CZlib",
-            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: swift6),
         .executableTarget(name: "pharos", dependencies: [
@@ -68,7 +66,6 @@ let package = Package(
                     swiftSettings: swift6),
         .testTarget(name: "PharosServerTests", dependencies: [
             "PharosServer", "PharosIndex", "PharosStorage", "DICOM",
-            .product(name: "Hummingbird", package: "hummingbird"),
         ], swiftSettings: swift6),
     ]
 )

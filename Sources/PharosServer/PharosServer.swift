@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import NIOPosix
@@ -37,33 +36,44 @@ public struct PharosServer: Sendable {
     /// Opens the storage and index, registers the routes and serves until a shutdown signal; returns when stopped.
     public func run() async throws {
         let services = try await Services.start(configuration: configuration, logger: logger)
-        let app = try makeApplication(services: services)
-        logger.info("Pharos \(PharosVersion.version) serving HTTP on \(configuration.httpBindAddress):\(configuration.httpPort)")
+        let http = try await startHTTP(services: services)
+        logger.info("Pharos \(PharosVersion.version) serving HTTP on \(configuration.httpBindAddress):\(http.port)")
         let dicom = configuration.dicomServerEnabled
             ? try await DICOMListener.start(configuration: configuration, services: services, logger: logger) : nil
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        let signal = await Self.shutdownSignal()
+        logger.info("Received \(signal == SIGINT ? "SIGINT" : "SIGTERM"): finishing the requests in progress, then stopping")
+        await http.shutdown()
         await dicom?.shutdown()
         try await services.shutdown()
     }
 
-    /// The Hummingbird application: middlewares, then every route group.
-    func makeApplication(services: Services,
-                         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in })
-        throws -> some ApplicationProtocol {
-        let router = Router(context: PharosRequestContext.self)
-        let routes = RouteTable(router: router)
-        router.add(middleware: ErrorMiddleware(describeErrors: configuration.httpDescribeErrors, routes: routes))
-        router.add(middleware: AccessMiddleware(configuration: configuration))
-        router.add(middleware: MethodOverrideMiddleware())
+    /// The REST API on its port: access rules, every route group, Orthanc's errors.
+    func startHTTP(services: Services) async throws -> HTTPServer {
+        let routes = RouteTable()
         registerAllRoutes(routes, services: services, configuration: configuration)
-        return Application(
-            router: router,
-            server: .http1(configuration: .init(additionalChannelHandlers: [ExpectContinueHandler()],
-                                                idleTimeout: configuration.keepAlive ? .seconds(Int64(max(configuration.keepAliveTimeout, 1) * 60)) : .seconds(1))),
-            configuration: .init(address: .hostname(configuration.httpBindAddress, port: configuration.httpPort),
-                                 serverName: "Pharos/\(PharosVersion.version)"),
-            onServerRunning: onServerRunning,
-            logger: logger
-        )
+        let responder = RESTResponder(routes: routes, access: AccessControl(configuration: configuration),
+                                      errors: ErrorResponses(describeErrors: configuration.httpDescribeErrors))
+        // An idle connection is kept a minute per unit of KeepAliveTimeout, as under Hummingbird before.
+        let settings = HTTPServer.Settings(
+            host: configuration.httpBindAddress, port: configuration.httpPort,
+            maximumBodySize: configuration.maximumRequestSize, keepAlive: configuration.keepAlive,
+            idleTimeout: .seconds(Int64(max(configuration.keepAliveTimeout, 1) * 60)),
+            serverName: "Pharos/\(PharosVersion.version)")
+        return try await HTTPServer.start(settings, responder: responder, logger: logger)
+    }
+
+    /// Waits for SIGTERM or SIGINT and answers which came.
+    static func shutdownSignal() async -> Int32 {
+        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let sources = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+        defer { for source in sources { source.cancel() } }
+        for await number in signals { return number }
+        return SIGTERM
     }
 }

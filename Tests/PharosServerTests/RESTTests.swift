@@ -3,8 +3,6 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
 import PharosIndex
@@ -58,20 +56,14 @@ struct RESTTests {
         let storage = try FileSystemStorageArea(root: configuration.storageDirectory, syncOnWrite: false)
         let services = Services.make(index: index, storage: storage, configuration: configuration, logger: logger,
                                      monitorStability: false)
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try PharosServer(configuration: configuration, logger: logger)
-            .makeApplication(services: services) { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }
-        let server = Task { try await app.run() }
-        defer { server.cancel() }
-        var port = 0
-        for await p in ports { port = p }
-        guard port > 0 else { throw RESTTestError("the server did not start") }
-        try await body(Client(base: "http://127.0.0.1:\(port)", storageRoot: dir + "/storage"))
-        server.cancel()
-        _ = await server.result
+        let server = try await PharosServer(configuration: configuration, logger: logger).startHTTP(services: services)
+        do {
+            try await body(Client(base: "http://127.0.0.1:\(server.port)", storageRoot: dir + "/storage"))
+        } catch {
+            await server.shutdown()
+            throw error
+        }
+        await server.shutdown()
     }
 
     struct Client: Sendable {
@@ -79,7 +71,7 @@ struct RESTTests {
         let storageRoot: String
 
         @discardableResult
-        func call(_ method: HTTPRequest.Method, _ uri: String, _ body: [UInt8]? = nil,
+        func call(_ method: HTTPMethod, _ uri: String, _ body: [UInt8]? = nil,
                   headers: HTTPFields = [:]) async throws -> Answer {
             guard let url = URL(string: base + uri) else { throw RESTTestError("bad URI \(uri)") }
             var request = URLRequest(url: url)
@@ -90,12 +82,12 @@ struct RESTTests {
             guard let http = response as? HTTPURLResponse else { throw RESTTestError("not an HTTP answer") }
             var fields = HTTPFields()
             for (key, value) in http.allHeaderFields {
-                if let name = HTTPField.Name(String(describing: key)) { fields[name] = String(describing: value) }
+                fields[HTTPFieldName(String(describing: key))] = String(describing: value)
             }
             return Answer(status: http.statusCode, headers: fields, bytes: [UInt8](data))
         }
 
-        func json(_ method: HTTPRequest.Method, _ uri: String, _ body: [UInt8]? = nil,
+        func json(_ method: HTTPMethod, _ uri: String, _ body: [UInt8]? = nil,
                   expect status: Int = 200) async throws -> JSONValue {
             let answer = try await call(method, uri, body)
             #expect(answer.status == status, "\(method) \(uri): \(answer.text)")

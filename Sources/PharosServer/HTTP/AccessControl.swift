@@ -1,11 +1,9 @@
 import Foundation
-import Hummingbird
 import NIOCore
 
 /// Orthanc's access rules: loopback only unless `RemoteAccessAllowed`, and HTTP basic authentication against
 /// `RegisteredUsers` when authentication is enabled (credentials compared in constant time).
-struct AccessMiddleware: RouterMiddleware {
-    typealias Context = PharosRequestContext
+struct AccessControl: Sendable {
     let remoteAccessAllowed: Bool
     let authenticationRequired: Bool
     /// "user:password" pairs as UTF-8 bytes.
@@ -19,18 +17,18 @@ struct AccessMiddleware: RouterMiddleware {
         realm = configuration.name.isEmpty ? "Pharos" : configuration.name
     }
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// Refuses a remote client when remote access is off (403), and answers 401 without valid credentials; on
+    /// success, the context carries the authenticated user.
+    func check(_ request: Request, _ context: inout PharosRequestContext) throws -> Response? {
         if !remoteAccessAllowed && !Self.isLoopback(context.remoteAddress) {
             throw RESTError(.forbiddenAccess, "Remote access is disabled (RemoteAccessAllowed is false)")
         }
-        guard authenticationRequired else { return try await next(request, context) }
+        guard authenticationRequired else { return nil }
         guard let user = authenticatedUser(request) else {
             return Response(status: .unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"\(realm)\""])
         }
-        var ctx = context
-        ctx.username = user
-        return try await next(request, ctx)
+        context.username = user
+        return nil
     }
 
     private func authenticatedUser(_ request: Request) -> String? {

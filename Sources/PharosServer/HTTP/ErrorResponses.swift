@@ -1,43 +1,14 @@
 import DICOM
 import DICOMNetwork
 import DICOMImaging
-import Hummingbird
 import Logging
 import NIOCore
 import PharosIndex
 import PharosStorage
 
-/// Turns every error into Orthanc's error JSON (the one place where errors become HTTP statuses), and answers 405 with
-/// `Allow` for a known path called with an unregistered method.
-struct ErrorMiddleware: RouterMiddleware {
-    typealias Context = PharosRequestContext
+/// Orthanc's error answers: every error of every module mapped to an Orthanc code and HTTP status, in this one place.
+struct ErrorResponses: Sendable {
     let describeErrors: Bool
-    let routes: RouteTable
-
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as HTTPError where error.status == .notFound {
-            let allowed = routes.allowedMethods(for: request.uri.path)
-            if !allowed.isEmpty {
-                return Response(status: .methodNotAllowed,
-                                headers: [.allow: allowed.map(\.rawValue).joined(separator: ",")])
-            }
-            return errorResponse(RESTError(.unknownResource, "Unknown URI"), request: request)
-        } catch let error as HTTPError {
-            var response = Response(status: error.status, headers: error.headers)
-            if error.status == .unauthorized || error.status == .forbidden { return response }
-            response = errorResponse(RESTError(.badRequest, error.body, httpStatus: Int(error.status.code)), request: request)
-            return response
-        } catch {
-            let rest = Self.map(error)
-            if rest.status >= 500 {
-                context.logger.error("\(request.method) \(request.uri.path) failed: \(error)")
-            }
-            return errorResponse(rest, request: request)
-        }
-    }
 
     /// Maps the errors of every module to Orthanc's codes.
     static func map(_ error: any Error) -> RESTError {
@@ -97,12 +68,13 @@ struct ErrorMiddleware: RouterMiddleware {
         case 500: "Internal Server Error"
         case 501: "Not Implemented"
         case 503: "Service Unavailable"
-        default: HTTPResponse.Status(code: code).reasonPhrase
+        default: HTTPStatus(code: code).reasonPhrase
         }
     }
 
-    private func errorResponse(_ error: RESTError, request: Request) -> Response {
-        let status = HTTPResponse.Status(code: error.status, reasonPhrase: Self.reasonPhrase(error.status))
+    /// Orthanc's error JSON for `error` (an empty body when HttpDescribeErrors is off).
+    func response(_ error: RESTError, request: Request) -> Response {
+        let status = HTTPStatus(code: error.status, reasonPhrase: Self.reasonPhrase(error.status))
         guard describeErrors else { return Response(status: status) }
         var members: [(String, JSONValue)] = [
             ("HttpError", .string(status.reasonPhrase)),

@@ -1,22 +1,14 @@
-import HTTPTypes
-import Hummingbird
-
 /// `?_method=` and `X-HTTP-Method-Override` on a POST, as Orthanc accepts them for clients that can only POST.
-struct MethodOverrideMiddleware: RouterMiddleware {
-    typealias Context = PharosRequestContext
-    // A constant, valid header name.
-    static let overrideHeader = HTTPField.Name("X-HTTP-Method-Override")!
+enum MethodOverride {
+    static let overrideHeader: HTTPFieldName = "X-HTTP-Method-Override"
 
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post else { return try await next(request, context) }
-        let override = request.headers[Self.overrideHeader] ?? request.uri.queryParameters.get("_method")
-        guard let name = override?.uppercased(), let method = HTTPRequest.Method(name),
-              [.get, .put, .delete].contains(method) else {
-            return try await next(request, context)
+    /// The method the request stands for: GET, PUT or DELETE when a POST asks for one, else its own.
+    static func effectiveMethod(_ request: Request) -> HTTPMethod {
+        guard request.method == .post else { return request.method }
+        let override = request.headers[overrideHeader] ?? request.uri.queryParameters.get("_method")
+        guard let method = override.flatMap(HTTPMethod.init), [.get, .put, .delete].contains(method) else {
+            return request.method
         }
-        var head = request.head
-        head.method = method
-        return try await next(Request(head: head, body: request.body), context)
+        return method
     }
 }

@@ -1,21 +1,18 @@
 import DICOM
-import Hummingbird
-import NIOCore
 
 extension Response {
     /// A JSON answer, pretty-printed as Orthanc answers.
-    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-        let bytes = value.serializedBytes(.orthanc)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    static func json(_ value: JSONValue, status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: value.serializedBytes(.orthanc))
     }
 
     /// Raw bytes with a content type.
-    static func bytes(_ bytes: [UInt8], contentType: String, status: HTTPResponse.Status = .ok,
+    static func bytes(_ bytes: [UInt8], contentType: String, status: HTTPStatus = .ok,
                       extraHeaders: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: contentType]
         headers.append(contentsOf: extraHeaders)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: headers, body: bytes)
     }
 
     /// Plain text, as Orthanc answers a few routes (e.g. `/tools/generate-uid`, metadata values).

@@ -1,20 +1,39 @@
-import Hummingbird
-
-/// Registers routes on the router and remembers every (method, path pattern), so that a known path called with
-/// another method can be answered 405 with `Allow`, as Orthanc does.
+/// The routes: path patterns per method, matched segment by segment. A literal segment wins over `{name}`, which
+/// wins over `**` (the rest of the path), trying the next candidate when a branch fails deeper down. It also
+/// tells which methods a path has, so that a known path called with another one is answered 405 with `Allow`.
 public final class RouteTable: @unchecked Sendable {
     // Mutated only while routes are registered at start-up, read-only afterwards.
-    private var patterns: [(method: HTTPRequest.Method, segments: [Substring])] = []
-    let router: Router<PharosRequestContext>
-
-    init(router: Router<PharosRequestContext>) { self.router = router }
-
     public typealias Handler = @Sendable (Request, PharosRequestContext) async throws -> Response
 
-    /// Registers `handler` for `method` on `path` (Hummingbird syntax: `/instances/{id}`, `**` for the rest).
-    public func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping Handler) {
-        patterns.append((method, path.split(separator: "/")))
-        router.on(RouterPath(path), method: method, use: handler)
+    private final class Node {
+        var literals: [Substring: Node] = [:]
+        var parameter: (name: String, node: Node)?
+        var handlers: [HTTPMethod: Handler] = [:]
+        var catchAll: [HTTPMethod: Handler] = [:]
+    }
+
+    private let root = Node()
+
+    /// Registers `handler` for `method` on `path` (`/instances/{id}`, `**` last for the rest of the path).
+    public func on(_ method: HTTPMethod, _ path: String, _ handler: @escaping Handler) {
+        var node = root
+        for segment in path.split(separator: "/") {
+            if segment == "**" {
+                node.catchAll[method] = handler
+                return
+            }
+            if segment.hasPrefix("{") && segment.hasSuffix("}") {
+                let name = String(segment.dropFirst().dropLast())
+                if node.parameter == nil { node.parameter = (name, Node()) }
+                precondition(node.parameter?.name == name, "route \(path) renames parameter \(node.parameter?.name ?? "")")
+                node = node.parameter?.node ?? node
+            } else {
+                let next = node.literals[segment] ?? Node()
+                node.literals[segment] = next
+                node = next
+            }
+        }
+        node.handlers[method] = handler
     }
 
     public func get(_ path: String, _ handler: @escaping Handler) { on(.get, path, handler) }
@@ -22,24 +41,52 @@ public final class RouteTable: @unchecked Sendable {
     public func put(_ path: String, _ handler: @escaping Handler) { on(.put, path, handler) }
     public func delete(_ path: String, _ handler: @escaping Handler) { on(.delete, path, handler) }
 
-    /// Methods registered for a concrete request path.
-    func allowedMethods(for path: String) -> [HTTPRequest.Method] {
-        let request = path.split(separator: "/")
-        var methods: [HTTPRequest.Method] = []
-        for (method, segments) in patterns where Self.matches(segments, request) && !methods.contains(method) {
-            methods.append(method)
-        }
-        return methods
+    /// The handler of `method` for `path` with the parameters it binds, or nil.
+    func match(_ method: HTTPMethod, _ path: String) -> (Handler, RouteParameters)? {
+        var parameters = RouteParameters()
+        guard let handler = Self.search(root, Array(path.split(separator: "/"))[...], &parameters, { node, atEnd in
+            atEnd ? node.handlers[method] : nil
+        }, { node in node.catchAll[method] }) else { return nil }
+        return (handler, parameters)
     }
 
-    private static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
-        var i = 0
-        for (k, p) in pattern.enumerated() {
-            if p == "**" { return path.count >= k }
-            guard i < path.count else { return false }
-            if !(p.hasPrefix("{") && p.hasSuffix("}")) && p != "*" && p != path[i] { return false }
-            i += 1
+    /// Methods registered for a concrete request path.
+    func allowedMethods(for path: String) -> [HTTPMethod] {
+        var methods: Set<HTTPMethod> = []
+        Self.collect(root, Array(path.split(separator: "/"))[...], into: &methods)
+        return methods.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    private static func search(_ node: Node, _ rest: ArraySlice<Substring>, _ parameters: inout RouteParameters,
+                               _ endHandler: (Node, Bool) -> Handler?, _ catchAllHandler: (Node) -> Handler?) -> Handler? {
+        guard let segment = rest.first else {
+            if let handler = endHandler(node, true) { return handler }
+            if let handler = catchAllHandler(node) { parameters.catchAll = []; return handler }
+            return nil
         }
-        return i == path.count
+        let tail = rest.dropFirst()
+        if let next = node.literals[segment],
+           let handler = search(next, tail, &parameters, endHandler, catchAllHandler) { return handler }
+        if let (name, next) = node.parameter {
+            let saved = parameters
+            parameters.values[name] = URI.percentDecoded(segment)
+            if let handler = search(next, tail, &parameters, endHandler, catchAllHandler) { return handler }
+            parameters = saved
+        }
+        if let handler = catchAllHandler(node) {
+            parameters.catchAll = Array(rest)
+            return handler
+        }
+        return nil
+    }
+
+    private static func collect(_ node: Node, _ rest: ArraySlice<Substring>, into methods: inout Set<HTTPMethod>) {
+        methods.formUnion(node.catchAll.keys)
+        guard let segment = rest.first else {
+            methods.formUnion(node.handlers.keys)
+            return
+        }
+        if let next = node.literals[segment] { collect(next, rest.dropFirst(), into: &methods) }
+        if let (_, next) = node.parameter { collect(next, rest.dropFirst(), into: &methods) }
     }
 }

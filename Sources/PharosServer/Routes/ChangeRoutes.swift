@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import PharosIndex
 
 /// `/changes` and `/exports` (Orthanc's change log and export log).

@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import PharosIndex
 
 /// What an instance holds: `/tags`, `/simplified-tags`, `/header`, and the raw values under `/content/…`.

@@ -1,6 +1,5 @@
 import DICOM
 import DICOMImaging
-import Hummingbird
 import PharosIndex
 
 /// Frames and images of instances and series: `/frames`, `/raw`, `/preview`, `/rendered`, `/image-*`, `/matlab`,

@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import Foundation
 import PharosIndex
 

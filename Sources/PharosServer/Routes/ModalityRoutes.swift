@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 
 /// `/modalities`: the DicomModalities at run time, and C-ECHO / C-STORE towards them.
 struct ModalityRoutes {

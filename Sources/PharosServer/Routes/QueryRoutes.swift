@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Hummingbird
 import PharosIndex
 
 /// Query/retrieve towards the modalities: `/modalities/{name}/query|find*|move|get` and the `/queries` archive.

@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import PharosIndex
 
 /// How main tags are keyed in an answer: by name (default), `?short` (`gggg,eeee` → value), `?full`.

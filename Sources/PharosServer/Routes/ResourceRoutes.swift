@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import PharosIndex
 
 /// The routes every level shares: lists, details, children and parents, deletion, statistics, metadata,

@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Hummingbird
 import PharosIndex
 
 /// `/system`, `/tools/now`, `/tools/now-local`, `/tools/generate-uid`.

@@ -1,5 +1,4 @@
 import DICOM
-import Hummingbird
 import PharosIndex
 
 /// `/tools/lookup` and `/tools/find`.
