@@ -94,4 +94,33 @@ struct StateMachineTests {
             for pdu in pdus { if case .dataTF(let pdvs) = pdu { for pdv in pdvs { _ = try small.add(pdv) } } }
         }
     }
+
+    @Test("A batch of messages is packed into as few PDUs as fit the peer's maximum, never two messages in one PDU",
+          arguments: [UInt32(0), 7, 64, 300, 16384])
+    func packing(maximumLength: UInt32) throws {
+        var messages: [DIMSEMessage] = []
+        for i in 1 ... 40 {
+            let data: [UInt8]? = i < 40 ? (0 ..< (i * 37) % 500).map { (k: Int) -> UInt8 in UInt8(truncatingIfNeeded: k + i) } : nil
+            let command = CommandSet(.cFindRSP, messageID: UInt16(i), hasDataSet: data != nil)
+            messages.append(DIMSEMessage(presentationContextID: 5, command: command, dataSet: data))
+        }
+        let pdus = try DIMSEMessage.packedPDUs(messages, maximumLength: maximumLength)
+        let separate = try messages.reduce(0) { $0 + (try $1.pdus(maximumLength: maximumLength).count) }
+        if maximumLength == 0 || maximumLength >= 300 { #expect(pdus.count < separate) }
+        var assembler = MessageAssembler(maximumDataSetSize: 1 << 20)
+        var result: [DIMSEMessage] = []
+        for pdu in pdus {
+            if maximumLength > 0 { #expect(pdu.encoded().count - 6 <= Int(maximumLength)) }
+            guard case .dataTF(let pdvs) = pdu else { Issue.record("not a P-DATA-TF: \(pdu)"); continue }
+            #expect(!pdvs.isEmpty)
+            for (k, pdv) in pdvs.enumerated() {
+                guard let m = try assembler.add(pdv) else { continue }
+                result.append(m)
+                #expect(k == pdvs.count - 1, "a message ends inside a PDU that goes on")
+            }
+        }
+        #expect(result.map { (m: DIMSEMessage) in m.command.messageID } == messages.map { (m: DIMSEMessage) in m.command.messageID })
+        #expect(result.map { (m: DIMSEMessage) in m.dataSet } == messages.map { (m: DIMSEMessage) in m.dataSet })
+        #expect(result.allSatisfy { $0.presentationContextID == 5 })
+    }
 }

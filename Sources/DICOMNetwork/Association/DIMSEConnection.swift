@@ -86,11 +86,9 @@ final class DIMSEConnection: Sendable {
         try await outbound.write(contentsOf: try message.pdus(maximumLength: peerMaximumPDULength))
     }
 
-    /// Sends several messages in one write, in order.
+    /// Sends several messages in one write, in order, their PDVs packed into as few PDUs as fit.
     func send(_ messages: [DIMSEMessage], peerMaximumPDULength: UInt32) async throws {
-        var pdus: [PDU] = []
-        for message in messages { pdus += try message.pdus(maximumLength: peerMaximumPDULength) }
-        try await outbound.write(contentsOf: pdus)
+        try await outbound.write(contentsOf: try DIMSEMessage.packedPDUs(messages, maximumLength: peerMaximumPDULength))
     }
 
     func send(_ pdu: PDU) async throws {

@@ -30,6 +30,47 @@ public struct DIMSEMessage: Sendable, Equatable {
         if let dataSet { fragment(dataSet, isCommand: false) }
         return out
     }
+
+    /// P-DATA-TF PDUs carrying `messages` in order, a message's PDVs packed into as few PDUs as `maximumLength`
+    /// allows (0: no limit). A P-DATA-TF may hold several PDVs (PS3.8 §9.3.5), so a small C-FIND answer travels as
+    /// one PDU instead of two, each of which costs a pass through the channel pipeline. Every message starts a new
+    /// PDU: DCMTK refuses a PDU holding the end of one message and the start of the next ("Bad presentation
+    /// context ID").
+    static func packedPDUs(_ messages: [DIMSEMessage], maximumLength: UInt32) throws -> [PDU] {
+        // The PDU's variable field holds PDV items of a 4-byte length, 2 header bytes and the fragment.
+        let capacity = maximumLength == 0 ? Int(UInt32.max) : max(Int(maximumLength), 7)
+        var out: [PDU] = []
+        var current: [PDV] = []
+        var used = 0
+        func add(_ bytes: [UInt8], contextID: UInt8, isCommand: Bool) {
+            var start = 0
+            repeat {
+                if !current.isEmpty && capacity - used < 6 + min(1, bytes.count - start) {
+                    out.append(.dataTF(current))
+                    current = []
+                    used = 0
+                }
+                let end = min(start + (capacity - used - 6), bytes.count)
+                current.append(PDV(presentationContextID: contextID, isCommand: isCommand, isLast: end == bytes.count,
+                                   data: Array(bytes[start ..< end])))
+                used += 6 + end - start
+                start = end
+            } while start < bytes.count
+        }
+        for message in messages {
+            if !current.isEmpty {
+                out.append(.dataTF(current))
+                current = []
+                used = 0
+            }
+            add(try message.command.encoded(), contextID: message.presentationContextID, isCommand: true)
+            if let dataSet = message.dataSet {
+                add(dataSet, contextID: message.presentationContextID, isCommand: false)
+            }
+        }
+        if !current.isEmpty { out.append(.dataTF(current)) }
+        return out
+    }
 }
 
 /// Reassembles DIMSE messages from PDV fragments (PS3.8 Annex E), refusing data sets over a size limit.
