@@ -41,4 +41,20 @@ import Testing
             }
         }
     }
+
+    @Test func mainTagsOutsideTheKnownSetAreStillRenderedInKeyOrder() throws {
+        let known: MainTags = [.patientName: "DOE^JOHN", .patientID: "P1", .studyDate: "20200101"]
+        var mixed = known
+        mixed[Tag(0x0008, 0x0016)] = "1.2.840.10008.5.1.4.1.1.2"
+        mixed[Tag(0x0009, 0x0010)] = "private"
+        for (tags, count) in [(known, 3), (mixed, 5)] {
+            guard case .object(let object) = TagFormat.human.render(tags) else {
+                Issue.record("not an object")
+                continue
+            }
+            #expect(object.count == count)
+            #expect(object.keys == object.sortedByKey().keys)
+            #expect(object["PatientName"]?.stringValue == "DOE^JOHN")
+        }
+    }
 }

@@ -93,6 +93,8 @@ public struct SpecificCharacterSet: Sendable, Hashable {
         case .utf8:
             return Array(text.utf8)
         case .iconv(let name):
+            // The sets reached through iconv all keep ASCII as is, as decoding assumes too: no handle, no lock.
+            if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }
             return Iconv.encode(text, to: name) ?? text.unicodeScalars.map { $0.isASCII ? UInt8($0.value) : 0x3F }
         case .iso2022(let g0, let g1):
             if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }

@@ -14,9 +14,19 @@ enum TagFormat: Sendable {
         var object = JSONObject()
         switch self {
         case .human:
-            // Members in the order the writer sorts them to, so that it does not sort them again.
-            for (tag, value) in tags.sorted(by: { Self.nameOrder($0.key, $1.key) }) {
-                object.appendNew(DataDictionary.name(for: tag), .string(value))
+            // Members in the order the writer sorts them to, so that it does not sort them again: the known main
+            // tags by walking a table named and ordered once, anything else by sorting.
+            var left = tags.count
+            for (tag, name) in Self.byName where left > 0 {
+                guard let value = tags[tag] else { continue }
+                object.appendNew(name, .string(value))
+                left -= 1
+            }
+            if left > 0 {
+                object = JSONObject()
+                for (tag, value) in tags.sorted(by: { Self.nameOrder($0.key, $1.key) }) {
+                    object.appendNew(DataDictionary.name(for: tag), .string(value))
+                }
             }
         case .short, .full:
             // "gggg,eeee" in lower-case hexadecimal sorts as the tag numbers do.
@@ -40,14 +50,14 @@ enum TagFormat: Sendable {
         return DataDictionary.name(for: a).utf8.lexicographicallyPrecedes(DataDictionary.name(for: b).utf8)
     }
 
-    private static let nameRank: [Tag: Int] = {
+    /// Every level's main tags with their names, in the UTF-8 byte order of the names.
+    private static let byName: [(Tag, String)] = {
         var tags = Set<Tag>()
         for level in ResourceLevel.allCases { tags.formUnion(MainDicomTags.tags(level)) }
-        let sorted = tags.sorted {
-            DataDictionary.name(for: $0).utf8.lexicographicallyPrecedes(DataDictionary.name(for: $1).utf8)
-        }
-        return Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+        return tags.map { ($0, DataDictionary.name(for: $0)) }.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
     }()
+
+    private static let nameRank: [Tag: Int] = Dictionary(uniqueKeysWithValues: byName.enumerated().map { ($1.0, $0) })
 }
 
 extension Request {
