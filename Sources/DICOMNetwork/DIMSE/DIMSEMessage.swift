@@ -57,13 +57,18 @@ public struct DIMSEMessage: Sendable, Equatable {
                 start = end
             } while start < bytes.count
         }
+        // Pending C-FIND responses share one command set: encoded once.
+        var lastCommand: (command: CommandSet, bytes: [UInt8])?
         for message in messages {
             if !current.isEmpty {
                 out.append(.dataTF(current))
                 current = []
                 used = 0
             }
-            add(try message.command.encoded(), contextID: message.presentationContextID, isCommand: true)
+            if lastCommand?.command != message.command {
+                lastCommand = (message.command, try message.command.encoded())
+            }
+            add(lastCommand?.bytes ?? [], contextID: message.presentationContextID, isCommand: true)
             if let dataSet = message.dataSet {
                 add(dataSet, contextID: message.presentationContextID, isCommand: false)
             }

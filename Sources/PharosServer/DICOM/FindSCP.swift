@@ -148,22 +148,29 @@ struct FindSCP: FindHandler {
             if current != .patient || patientRoot || level == .patient { uniqueKeys.append(current.identifierTag) }
             l = current.parent
         }
+        // What every answer shares, worked out once: the two control elements and each key's VR.
+        let charsetElement: DataElement? = charsetTerm.isEmpty ? nil : .string(Self.specificCharacterSet, .CS, charsetTerm)
+        let levelElement = DataElement.string(Self.queryRetrieveLevel, .CS, Self.levelName(level))
+        let keys: [(element: DataElement, vr: VR)] = identifier.compactMap { element in
+            guard element.tag.group != 0x0002 && !Self.isControl(element.tag) else { return nil }
+            let known = DataDictionary.vr(for: element.tag)
+            return (element, known == .UN ? element.vr : known)
+        }
         var answers: [DataSet] = []
         answers.reserveCapacity(ids.count)
         for id in ids {
             guard let lineage = context.lineages[id] else { continue }
             var answer = DataSet()
-            if !charsetTerm.isEmpty { answer.set(.string(Self.specificCharacterSet, .CS, charsetTerm)) }
-            answer.set(.string(Self.queryRetrieveLevel, .CS, Self.levelName(level)))
+            if let charsetElement { answer.set(charsetElement) }
+            answer.set(levelElement)
             var header: DataSet?
             var headerLoaded = false
-            for element in identifier where element.tag.group != 0x0002 && !Self.isControl(element.tag) {
+            for (element, vr) in keys {
                 let tag = element.tag
                 if case .sequence = element.value {
                     answer.set(DataElement(tag: tag, vr: .SQ, value: .sequence([])))
                     continue
                 }
-                let vr = DataDictionary.vr(for: tag) == .UN ? element.vr : DataDictionary.vr(for: tag)
                 if let value = lineage.value(tag) {
                     answer.set(Self.element(tag, vr, value, charset))
                 } else if let value = try await computed(tag, level: level, id: id, context: &context) {
