@@ -285,6 +285,22 @@ struct RESTTests {
         }
     }
 
+    @Test func oversizedBodiesAreRefusedAndTheServerGoesOn() async throws {
+        try await Self.withServer({ $0.maximumRequestSize = 4096 }) { c in
+            // Over MaximumRequestSize: refused from Content-Length, before the body is read.
+            let refused = try await c.call(.post, "/instances", [UInt8](repeating: 0x41, count: 100_000))
+            #expect(refused.status == 413)
+            #expect(try refused.json()["HttpStatus"] == 413)
+            #expect(c.storedFileCount() == 0)
+            // A body under the limit is read and judged as usual.
+            let small = try await c.call(.post, "/instances", [UInt8](repeating: 0x41, count: 4000))
+            #expect(small.status == 400)
+            // The server goes on serving.
+            #expect(try await c.json(.get, "/instances") == [])
+            #expect(try await c.call(.get, "/system").status == 200)
+        }
+    }
+
     @Test func deleteCascadeAndChanges() async throws {
         try await Self.withServer { c in
             let ct = try await c.upload("CT_small.dcm")
