@@ -1,3 +1,4 @@
+import Foundation
 import DICOM
 
 /// An attachment kind, numbered as Orthanc numbers them (1 = DICOM file, 2 = DICOM until pixel data, ≥1024 user-defined).
@@ -175,18 +176,26 @@ public struct ResourceLineage: Sendable, Equatable {
     public var level: ResourceLevel
     /// The resource's public ID, then its parent's, up to the patient.
     public var publicIDs: [String]
-    /// The main tags in the same order.
-    public var mainTags: [MainTags]
+    /// Each level's main tags as stored (validated): a C-FIND answer reads a few of them, so they are found by
+    /// scanning rather than decoded into dictionaries for every match.
+    var encodedTags: [[UInt8]]
 
     public init(level: ResourceLevel, publicIDs: [String], mainTags: [MainTags]) {
+        self.init(level: level, publicIDs: publicIDs, encodedTags: mainTags.map { [UInt8](MainTagsCodec.encode($0)) })
+    }
+
+    init(level: ResourceLevel, publicIDs: [String], encodedTags: [[UInt8]]) {
         self.level = level
         self.publicIDs = publicIDs
-        self.mainTags = mainTags
+        self.encodedTags = encodedTags
     }
+
+    /// The main tags in the same order as `publicIDs`.
+    public var mainTags: [MainTags] { encodedTags.map { (try? MainTagsCodec.decode(Data($0))) ?? [:] } }
 
     /// The first value of `tag` from the resource upwards.
     public func value(_ tag: Tag) -> String? {
-        for tags in mainTags { if let v = tags[tag] { return v } }
+        for tags in encodedTags { if let v = MainTagsCodec.value(tag, in: tags) { return v } }
         return nil
     }
 }

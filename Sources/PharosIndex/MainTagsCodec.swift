@@ -37,6 +37,38 @@ enum MainTagsCodec {
         return tags
     }
 
+    /// Checks a blob's structure without decoding its values.
+    static func validate(_ bytes: [UInt8]) throws(IndexError) {
+        guard let version = bytes.first else { return }
+        guard version == 1 else { throw IndexError(.corrupt, "Main tags stored in an unknown format (\(version))") }
+        var i = 1
+        while i < bytes.count {
+            guard bytes.count - i >= 8 else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            let length = Int(u32(bytes, i + 4))
+            i += 8
+            guard bytes.count - i >= length else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            i += length
+        }
+    }
+
+    /// The value of one tag in a validated blob, found by scanning (tags are stored in ascending order).
+    static func value(_ tag: Tag, in bytes: [UInt8]) -> String? {
+        var i = 1
+        while bytes.count - i >= 8 {
+            let current = u32(bytes, i)
+            let length = Int(u32(bytes, i + 4))
+            i += 8
+            guard bytes.count - i >= length, current <= tag.rawValue else { return nil }
+            if current == tag.rawValue { return String(decoding: bytes[i ..< i + length], as: UTF8.self) }
+            i += length
+        }
+        return nil
+    }
+
+    private static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+    }
+
     private static func append(_ data: inout Data, _ v: UInt32) {
         withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) }
     }

@@ -85,13 +85,15 @@ extension SQLiteIndex {
             var found: [String: ResourceLineage] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: sql),
                                         arguments: [level.rawValue, SQLValueList.argument(publicIDs)]) {
-                var ids: [String] = [], tags: [MainTags] = []
+                var ids: [String] = [], tags: [[UInt8]] = []
                 for k in 0 ... depth {
                     guard let id: String = row[2 * k] else { break }
                     ids.append(id)
-                    tags.append(try MainTagsCodec.decode(row[2 * k + 1]))
+                    let blob = [UInt8](row[2 * k + 1] as Data)
+                    try MainTagsCodec.validate(blob)
+                    tags.append(blob)
                 }
-                found[ids[0]] = ResourceLineage(level: level, publicIDs: ids, mainTags: tags)
+                found[ids[0]] = ResourceLineage(level: level, publicIDs: ids, encodedTags: tags)
             }
             return publicIDs.compactMap { found[$0] }
         }

@@ -460,6 +460,17 @@ import Testing
         let blob = MainTagsCodec.encode(tags)
         #expect(try MainTagsCodec.decode(blob) == tags)
         #expect(throws: IndexError.self) { try MainTagsCodec.decode(blob.dropLast(2)) }
+        // Single values found by scanning, as C-FIND answers read them.
+        let bytes = [UInt8](blob)
+        try MainTagsCodec.validate(bytes)
+        #expect(MainTagsCodec.value(.patientName, in: bytes) == "Dupont^Élodie")
+        #expect(MainTagsCodec.value(.patientID, in: bytes) == "")
+        #expect(MainTagsCodec.value(DICOM.Tag(0x0020, 0x0032), in: bytes) == "1\\2\\3")
+        #expect(MainTagsCodec.value(.studyDate, in: bytes) == nil, "absent, below the first tag stored")
+        #expect(MainTagsCodec.value(DICOM.Tag(0x7FE0, 0x0010), in: bytes) == nil, "absent, past the last")
+        #expect(MainTagsCodec.value(.patientName, in: []) == nil)
+        #expect(throws: IndexError.self) { try MainTagsCodec.validate(Array(bytes.dropLast(2))) }
+        #expect(throws: IndexError.self) { try MainTagsCodec.validate([2, 0, 0]) }
     }
 
     @Test func globMatchingInSwift() {
