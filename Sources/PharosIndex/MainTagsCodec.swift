@@ -22,13 +22,10 @@ enum MainTagsCodec {
         var tags: MainTags = [:]
         tags.reserveCapacity(12)
         var i = 1
-        func u32(_ at: Int) -> UInt32 {
-            UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-        }
         while i < bytes.count {
             guard bytes.count - i >= 8 else { throw IndexError(.corrupt, "Main tags blob is truncated") }
-            let tag = Tag(rawValue: u32(i))
-            let length = Int(u32(i + 4))
+            let tag = Tag(rawValue: u32(bytes, i))
+            let length = Int(u32(bytes, i + 4))
             i += 8
             guard bytes.count - i >= length else { throw IndexError(.corrupt, "Main tags blob is truncated") }
             tags[tag] = String(decoding: bytes[i ..< i + length], as: UTF8.self)

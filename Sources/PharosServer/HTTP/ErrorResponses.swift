@@ -2,7 +2,6 @@ import DICOM
 import DICOMNetwork
 import DICOMImaging
 import Logging
-import NIOCore
 import PharosIndex
 import PharosStorage
 
@@ -40,8 +39,6 @@ struct ErrorResponses: Sendable {
             return RESTError(.networkProtocol, e.reason)
         case let e as ConfigurationError:
             return RESTError(.badFileFormat, e.message, httpStatus: 400)
-        case is NIOTooManyBytesError:
-            return RESTError(.badRequest, "The request body is larger than the server accepts", httpStatus: 413)
         case let e as DICOMError:
             switch e.code {
             case .ioError: return RESTError(.inexistentFile, e.description)

@@ -24,11 +24,16 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
 public struct HTTPFieldName: Hashable, Sendable, ExpressibleByStringLiteral {
     /// The name as written.
     public let rawName: String
-    public init(_ name: String) { rawName = name }
-    public init(stringLiteral value: String) { rawName = value }
+    /// The lower-cased name, which equality and hashing use.
+    private let canonical: String
+    public init(_ name: String) {
+        rawName = name
+        canonical = name.lowercased()
+    }
+    public init(stringLiteral value: String) { self.init(value) }
 
-    public static func == (a: HTTPFieldName, b: HTTPFieldName) -> Bool { a.rawName.lowercased() == b.rawName.lowercased() }
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawName.lowercased()) }
+    public static func == (a: HTTPFieldName, b: HTTPFieldName) -> Bool { a.canonical == b.canonical }
+    public func hash(into hasher: inout Hasher) { hasher.combine(canonical) }
 
     public static let accept: HTTPFieldName = "Accept"
     public static let allow: HTTPFieldName = "Allow"

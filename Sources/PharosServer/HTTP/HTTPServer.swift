@@ -125,7 +125,8 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             self.head = head
             body = []
-            if let length, length > 0 { body.reserveCapacity(length) }
+            // The declared length is the client's word: reserve at most 64 MiB up front, grow past it as bytes come.
+            if let length, length > 0 { body.reserveCapacity(min(length, 64 << 20)) }
         case .body(let buffer):
             guard let head else { return }
             if body.count + buffer.readableBytes > settings.maximumBodySize {

@@ -44,9 +44,9 @@ public final class RouteTable: @unchecked Sendable {
     /// The handler of `method` for `path` with the parameters it binds, or nil.
     func match(_ method: HTTPMethod, _ path: String) -> (Handler, RouteParameters)? {
         var parameters = RouteParameters()
-        guard let handler = Self.search(root, Array(path.split(separator: "/"))[...], &parameters, { node, atEnd in
-            atEnd ? node.handlers[method] : nil
-        }, { node in node.catchAll[method] }) else { return nil }
+        guard let handler = Self.search(root, Array(path.split(separator: "/"))[...], method, &parameters) else {
+            return nil
+        }
         return (handler, parameters)
     }
 
@@ -57,23 +57,22 @@ public final class RouteTable: @unchecked Sendable {
         return methods.sorted { $0.rawValue < $1.rawValue }
     }
 
-    private static func search(_ node: Node, _ rest: ArraySlice<Substring>, _ parameters: inout RouteParameters,
-                               _ endHandler: (Node, Bool) -> Handler?, _ catchAllHandler: (Node) -> Handler?) -> Handler? {
+    private static func search(_ node: Node, _ rest: ArraySlice<Substring>, _ method: HTTPMethod,
+                               _ parameters: inout RouteParameters) -> Handler? {
         guard let segment = rest.first else {
-            if let handler = endHandler(node, true) { return handler }
-            if let handler = catchAllHandler(node) { parameters.catchAll = []; return handler }
+            if let handler = node.handlers[method] { return handler }
+            if let handler = node.catchAll[method] { parameters.catchAll = []; return handler }
             return nil
         }
         let tail = rest.dropFirst()
-        if let next = node.literals[segment],
-           let handler = search(next, tail, &parameters, endHandler, catchAllHandler) { return handler }
+        if let next = node.literals[segment], let handler = search(next, tail, method, &parameters) { return handler }
         if let (name, next) = node.parameter {
             let saved = parameters
             parameters.values[name] = URI.percentDecoded(segment)
-            if let handler = search(next, tail, &parameters, endHandler, catchAllHandler) { return handler }
+            if let handler = search(next, tail, method, &parameters) { return handler }
             parameters = saved
         }
-        if let handler = catchAllHandler(node) {
+        if let handler = node.catchAll[method] {
             parameters.catchAll = Array(rest)
             return handler
         }
