@@ -7,10 +7,21 @@ enum JPEGLSCodec {
             throw ImagingError(.internalError, "CharLS could not create a decoder")
         }
         defer { charls_jpegls_decoder_destroy(decoder) }
-        let result = data.withUnsafeBytes { (src: UnsafeRawBufferPointer) -> Result<PixelBuffer, ImagingError> in
+        let result = terminated(data).withUnsafeBytes { (src: UnsafeRawBufferPointer) -> Result<PixelBuffer, ImagingError> in
             do throws(ImagingError) { return .success(try decode(decoder, src, maxSamples: maxSamples)) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// The stream with an end-of-image marker appended when none ends it (trailing zero padding aside).
+    ///
+    /// CharLS 2.4 takes about a minute to reject a 64 × 64 frame cut short before its EOI, which a truncated upload
+    /// would turn into a stalled preview; given a marker to stop at, it fails in microseconds.
+    static func terminated(_ data: [UInt8]) -> [UInt8] {
+        var end = data.count
+        while end > 0 && data[end - 1] == 0 { end -= 1 }
+        if end >= 2 && data[end - 2] == 0xFF && data[end - 1] == 0xD9 { return data }
+        return data + [0xFF, 0xD9]
     }
 
     private static func check(_ code: charls_jpegls_errc, _ step: String) throws(ImagingError) {

@@ -41,6 +41,16 @@ import Testing
         }
     }
 
+    @Test func jpegLSStreamsWithoutEndMarkerGetOne() throws {
+        // A cut stream gets an EOI for CharLS to stop at; complete streams, padded or not, are passed as they are.
+        #expect(JPEGLSCodec.terminated([0xFF, 0xD8, 0x12, 0x34]) == [0xFF, 0xD8, 0x12, 0x34, 0xFF, 0xD9])
+        #expect(JPEGLSCodec.terminated([0xFF, 0xD8, 0x12, 0xFF, 0xD9]) == [0xFF, 0xD8, 0x12, 0xFF, 0xD9])
+        #expect(JPEGLSCodec.terminated([0xFF, 0xD8, 0xFF, 0xD9, 0x00]) == [0xFF, 0xD8, 0xFF, 0xD9, 0x00])
+        #expect(JPEGLSCodec.terminated([]) == [0xFF, 0xD9])
+        let (_, bytes) = try frame("pydicom/MR_small_jpeg_ls_lossless.dcm")
+        #expect(JPEGLSCodec.terminated(bytes) == bytes)
+    }
+
     @Test func missingFramesAndPixelDataAreTheirOwnErrors() throws {
         let (image, _) = try frame("pydicom/MR_small_RLE.dcm")
         #expect(throws: ImagingError(.noSuchFrame, "")) { try image.decodeFrame(1) }

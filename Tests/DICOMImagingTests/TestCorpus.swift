@@ -68,10 +68,11 @@ enum TestCorpus {
         return out
     }
 
-    /// The little-endian samples pydicom decoded (lossy files only), as values.
-    static func rawValues(_ r: Reference) -> [Int64]? {
+    /// The little-endian samples pydicom decoded (lossy files only), as values; the first `limit` of them if given.
+    static func rawValues(_ r: Reference, limit: Int? = nil) -> [Int64]? {
         guard let raw = r.raw, let data = try? Data(contentsOf: reference.appendingPathComponent(raw)) else { return nil }
-        let b = [UInt8](data)
+        let width = r.dtype.hasSuffix("2") ? 2 : 1
+        let b = [UInt8](data.prefix(limit.map { $0 * width } ?? data.count))
         switch r.dtype {
         case "u1": return b.map { Int64($0) }
         case "i1": return b.map { Int64(Int8(bitPattern: $0)) }

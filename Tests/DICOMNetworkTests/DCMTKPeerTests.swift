@@ -10,7 +10,7 @@ struct DCMTKPeerTests {
     func echo() async throws {
         let server = try await startServer()
         defer { Task { await server.shutdown() } }
-        let result = try await runAsync("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
+        let result = try await runPeer("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -29,7 +29,7 @@ struct DCMTKPeerTests {
         let server = try await startServer(store: store)
         defer { Task { await server.shutdown() } }
         let paths = try files.map(Corpus.path)
-        let result = try await runAsync("storescu", options + ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"] + paths)
+        let result = try await runPeer("storescu", options + ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"] + paths)
         #expect(result.status == 0, "\(result.output)")
         let received = store.requests
         try #require(received.count == files.count, "\(result.output)")
@@ -69,7 +69,7 @@ struct DCMTKPeerTests {
     func find(model: String, level: String, patientID: String, expected: Int) async throws {
         let server = try await startServer(find: ListFind(records: Self.patients))
         defer { Task { await server.shutdown() } }
-        let result = try await runAsync("findscu", [model, "-aec", "PHAROS", "-k", "QueryRetrieveLevel=\(level)",
+        let result = try await runPeer("findscu", [model, "-aec", "PHAROS", "-k", "QueryRetrieveLevel=\(level)",
                                                     "-k", "PatientID=\(patientID)", "-k", "PatientName",
                                                     "127.0.0.1", "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
@@ -86,7 +86,7 @@ struct DCMTKPeerTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("getscu-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try await runAsync("getscu", ["-S", "-aec", "PHAROS", "-k", "QueryRetrieveLevel=STUDY",
+        let result = try await runPeer("getscu", ["-S", "-aec", "PHAROS", "-k", "QueryRetrieveLevel=STUDY",
                                                    "-k", "StudyInstanceUID=1.2.3", "-od", folder.path,
                                                    "127.0.0.1", "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
@@ -111,14 +111,14 @@ struct DCMTKPeerTests {
         let server = try await startServer(retrieve: CorpusRetrieve(
             files: files, destination: DICOMPeer(aeTitle: "DEST", host: "127.0.0.1", port: port)))
         defer { Task { await server.shutdown() } }
-        let result = try await runAsync("movescu", ["-S", "-aec", "PHAROS", "-aem", "DEST",
+        let result = try await runPeer("movescu", ["-S", "-aec", "PHAROS", "-aem", "DEST",
                                                     "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
                                                     "127.0.0.1", "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
         let received = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(received.count == files.count, "\(result.output)")
 
-        let unknown = try await runAsync("movescu", ["-v", "-S", "-aec", "PHAROS", "-aem", "NOWHERE",
+        let unknown = try await runPeer("movescu", ["-v", "-S", "-aec", "PHAROS", "-aem", "NOWHERE",
                                                      "-k", "QueryRetrieveLevel=STUDY", "-k", "StudyInstanceUID=1.2.3",
                                                      "127.0.0.1", "\(server.port)"])
         #expect(unknown.output.contains("MoveDestinationUnknown"),
@@ -134,7 +134,7 @@ struct DCMTKPeerTests {
         let results = try await withThrowingTaskGroup(of: (status: Int32, output: String).self) { group in
             for _ in 0 ..< 20 {
                 group.addTask {
-                    try await runAsync("storescu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)", path, path])
+                    try await runPeer("storescu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)", path, path])
                 }
             }
             return try await group.reduce(into: [(status: Int32, output: String)]()) { $0.append($1) }
@@ -151,7 +151,7 @@ struct DCMTKPeerTests {
         let script = try Corpus.scriptPath("malformed_pdus.py")
         let result = try await runAsync("python3", [script, "127.0.0.1", "\(server.port)"])
         #expect(result.status == 0, "\(result.output)")
-        let echo = try await runAsync("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
+        let echo = try await runPeer("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
         #expect(echo.status == 0, "\(echo.output)")
     }
 
@@ -161,10 +161,10 @@ struct DCMTKPeerTests {
                                                 policy: AcceptancePolicy(aeTitle: "PHAROS", checkCalledAETitle: true))
         let server = try await DICOMServer.start(configuration: configuration, handlers: ServiceHandlers())
         defer { Task { await server.shutdown() } }
-        let wrong = try await runAsync("echoscu", ["-aec", "OTHER", "127.0.0.1", "\(server.port)"])
+        let wrong = try await runPeer("echoscu", ["-aec", "OTHER", "127.0.0.1", "\(server.port)"])
         #expect(wrong.status != 0)
         #expect(wrong.output.contains("Rejected") || wrong.output.contains("rejected"), "\(wrong.output)")
-        let right = try await runAsync("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
+        let right = try await runPeer("echoscu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"])
         #expect(right.status == 0, "\(right.output)")
     }
 }

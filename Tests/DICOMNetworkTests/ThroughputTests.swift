@@ -25,7 +25,7 @@ struct ThroughputTests {
         let path = try Corpus.path("CT_small.dcm")
         let count = 500
         let start = Date()
-        let result = try await runAsync("storescu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"]
+        let result = try await runPeer("storescu", ["-aec", "PHAROS", "127.0.0.1", "\(server.port)"]
                                         + [String](repeating: path, count: count), timeout: 600)
         let seconds = Date().timeIntervalSince(start)
         #expect(result.status == 0)

@@ -67,6 +67,14 @@ func runAsync(_ tool: String, _ arguments: [String], timeout: TimeInterval = 60)
     }
 }
 
+/// Runs a DCMTK network tool against the server under test. The parallel test run can keep the server's tasks
+/// waiting behind CPU-bound tests on a 2-core machine, so the tool waits two minutes for the association answer
+/// (DCMTK's default is 30 seconds) rather than failing a test that is merely slow.
+func runPeer(_ tool: String, _ arguments: [String], timeout: TimeInterval = 300) async throws
+    -> (status: Int32, output: String) {
+    try await runAsync(tool, ["-ta", "120"] + arguments, timeout: timeout)
+}
+
 /// A store handler keeping what it receives in memory.
 final class MemoryStore: StoreHandler, @unchecked Sendable {
     private let lock = NSLock()

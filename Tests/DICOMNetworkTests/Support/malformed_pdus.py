@@ -8,7 +8,7 @@ host, port = sys.argv[1], int(sys.argv[2])
 
 
 def exchange(payload, label):
-    s = socket.create_connection((host, port), timeout=10)
+    s = socket.create_connection((host, port), timeout=60)  # generous: the parallel test run can keep the server waiting
     try:
         s.sendall(payload)
         data = b""
