@@ -10,9 +10,12 @@ extension SQLiteIndex {
     public func resources(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceRecord] {
         if publicIDs.isEmpty { return [] }
         return try await read("read resources") { db in
-            var found: [String: ResourceRecord] = [:]
-            for record in try Self.records(db, level, publicIDs) { found[record.publicID] = record }
-            return publicIDs.compactMap { found[$0] }
+            // Back into the order asked.
+            let records = try Self.records(db, level, publicIDs)
+            var position: [String: Int] = [:]
+            position.reserveCapacity(records.count)
+            for (i, record) in records.enumerated() { position[record.publicID] = i }
+            return publicIDs.compactMap { position[$0].map { records[$0] } }
         }
     }
 
@@ -20,55 +23,59 @@ extension SQLiteIndex {
     /// `+r.level` keeps SQLite on the unique publicId index: without statistics it would rather walk every resource
     /// of the level through resources_level (20,000 rows for one instance on a 20,000-instance index).
     static func records(_ db: Database, _ level: ResourceLevel, _ publicIDs: [String]) throws -> [ResourceRecord] {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+        // Rows are decoded as the cursor steps: copying them first (fetchAll) cost as much as decoding them.
+        // Columns are read by position: GRDB's lookup by name lowercases the name on every access.
+        var records: [ResourceRecord] = []
+        var ids: [Int64] = []
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT r.id, r.publicId, p.publicId AS parentPublicId, r.mainTags, r.patientTags, r.isProtected,
                    r.lastUpdate, r.isStable, r.expectedInstances
             FROM resources r LEFT JOIN resources p ON p.id = r.parentId
             WHERE +r.level = ? AND r.publicId \(SQLValueList.membership)
             """), arguments: [level.rawValue, SQLValueList.argument(publicIDs)])
-        if rows.isEmpty { return [] }
-        // Columns are read by position: GRDB's lookup by name lowercases the name on every access.
-        let ids: [Int64] = rows.map { $0[0] }
+        while let row = try cursor.next() {
+            let patientBlob: Data? = row[4]
+            let lastUpdate: Double? = row[6]
+            ids.append(row[0])
+            records.append(ResourceRecord(
+                level: level, publicID: row[1], parentID: row[2], childrenIDs: [], mainTags: try MainTagsCodec.decode(row[3]),
+                patientMainTags: try patientBlob.map(MainTagsCodec.decode) ?? [:],
+                isStable: row[7], isProtected: row[5],
+                lastUpdate: lastUpdate.map { Timestamp.format($0) } ?? "", expectedInstances: row[8]))
+        }
+        if records.isEmpty { return [] }
         let idList = SQLValueList.argument(ids)
+        // Position of each internal id in `records`, to attach children, labels and attachments in place.
+        var position: [Int64: Int] = [:]
+        position.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() { position[id] = i }
 
-        var children: [Int64: [String]] = [:]
         if level != .instance {
             let sql = "SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership) ORDER BY id"
-            for r in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [idList]) {
-                children[r[0], default: []].append(r[1])
+            let children = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [idList])
+            while let r = try children.next() {
+                if let i = position[r[0]] { records[i].childrenIDs.append(r[1]) }
             }
         }
-        var labels: [Int64: [String]] = [:]
         let labelSQL = "SELECT resourceId, label FROM labels WHERE resourceId \(SQLValueList.membership) ORDER BY label"
         for r in try Row.fetchAll(db.cachedStatement(sql: labelSQL), arguments: [idList]) {
-            labels[r[0], default: []].append(r[1])
+            if let i = position[r[0]] { records[i].labels.append(r[1]) }
         }
-        var dicom: [Int64: Attachment] = [:]
-        var indexInSeries: [Int64: Int] = [:]
         if level == .instance {
             let attachmentSQL = "SELECT * FROM attachments WHERE kind = 1 AND resourceId \(SQLValueList.membership)"
             for r in try Row.fetchAll(db.cachedStatement(sql: attachmentSQL), arguments: [idList]) {
-                dicom[r["resourceId"]] = attachment(r)
+                if let i = position[r["resourceId"]] { records[i].dicomAttachment = attachment(r) }
             }
             let metadataSQL = "SELECT resourceId, value FROM metadata WHERE kind = ? AND resourceId \(SQLValueList.membership)"
             for r in try Row.fetchAll(db.cachedStatement(sql: metadataSQL),
                                       arguments: [MetadataKind.indexInSeries.rawValue, idList]) {
                 let text: String = r[1]
-                if let n = Int(text.trimmingCharacters(in: .whitespaces)) { indexInSeries[r[0]] = n }
+                if let i = position[r[0]], let n = Int(text.trimmingCharacters(in: .whitespaces)) {
+                    records[i].indexInSeries = n
+                }
             }
         }
-        return try rows.map { row in
-            let id: Int64 = row[0]
-            let patientBlob: Data? = row[4]
-            let lastUpdate: Double? = row[6]
-            return ResourceRecord(
-                level: level, publicID: row[1], parentID: row[2],
-                childrenIDs: children[id] ?? [], mainTags: try MainTagsCodec.decode(row[3]),
-                patientMainTags: try patientBlob.map(MainTagsCodec.decode) ?? [:],
-                isStable: row[7], isProtected: row[5],
-                lastUpdate: lastUpdate.map { Timestamp.format($0) } ?? "", labels: labels[id] ?? [],
-                expectedInstances: row[8], dicomAttachment: dicom[id], indexInSeries: indexInSeries[id])
-        }
+        return records
     }
 
     public func lineages(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceLineage] {
