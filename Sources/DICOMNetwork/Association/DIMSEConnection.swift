@@ -3,13 +3,15 @@ import NIOCore
 
 /// One connection's upper layer: a reading loop turning PDUs into events and routed responses, and the sending side.
 final class DIMSEConnection: Sendable {
-    let outbound: NIOAsyncChannelOutboundWriter<PDU>
+    /// Each write is a run of PDUs, encoded into one buffer: one pass through the pipeline for a batch of C-FIND
+    /// answers instead of one per answer.
+    let outbound: NIOAsyncChannelOutboundWriter<[PDU]>
     let state: AssociationState
     let events: AsyncStream<AssociationEvent>
     private let eventSink: AsyncStream<AssociationEvent>.Continuation
     let maximumDataSetSize: Int
 
-    init(outbound: NIOAsyncChannelOutboundWriter<PDU>, machine: AssociationStateMachine, maximumDataSetSize: Int) {
+    init(outbound: NIOAsyncChannelOutboundWriter<[PDU]>, machine: AssociationStateMachine, maximumDataSetSize: Int) {
         self.outbound = outbound
         self.state = AssociationState(machine: machine)
         self.maximumDataSetSize = maximumDataSetSize
@@ -25,10 +27,10 @@ final class DIMSEConnection: Sendable {
                 switch await state.received(pdu.type) {
                 case .deliver: break
                 case .send(let reply):
-                    try await outbound.write(reply)
+                    try await outbound.write([reply])
                     continue loop
                 case .abortAndClose(let abort):
-                    try? await outbound.write(.abort(abort))
+                    try? await outbound.write([.abort(abort)])
                     closingError = DICOMNetworkError(.unexpectedPDU, "Unexpected \(pdu.type) PDU: association aborted")
                     break loop
                 case .close:
@@ -58,7 +60,7 @@ final class DIMSEConnection: Sendable {
                 }
             }
         } catch let error as DICOMNetworkError {
-            try? await outbound.write(.abort(error.code == .pduTooLong ? .invalidParameter : .unrecognizedPDU))
+            try? await outbound.write([.abort(error.code == .pduTooLong ? .invalidParameter : .unrecognizedPDU)])
             closingError = error
         } catch {
             closingError = DICOMNetworkError(.connectionClosed, "Connection failed: \(error)")
@@ -83,15 +85,15 @@ final class DIMSEConnection: Sendable {
     /// Sends a message fragmented to the peer's maximum PDU length, all its PDUs in one write so that no other
     /// message interleaves.
     func send(_ message: DIMSEMessage, peerMaximumPDULength: UInt32) async throws {
-        try await outbound.write(contentsOf: try message.pdus(maximumLength: peerMaximumPDULength))
+        try await outbound.write(try message.pdus(maximumLength: peerMaximumPDULength))
     }
 
     /// Sends several messages in one write, in order, their PDVs packed into as few PDUs as fit.
     func send(_ messages: [DIMSEMessage], peerMaximumPDULength: UInt32) async throws {
-        try await outbound.write(contentsOf: try DIMSEMessage.packedPDUs(messages, maximumLength: peerMaximumPDULength))
+        try await outbound.write(try DIMSEMessage.packedPDUs(messages, maximumLength: peerMaximumPDULength))
     }
 
     func send(_ pdu: PDU) async throws {
-        try await outbound.write(pdu)
+        try await outbound.write([pdu])
     }
 }

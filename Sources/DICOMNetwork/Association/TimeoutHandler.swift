@@ -6,8 +6,8 @@ import NIOCore
 final class TimeoutHandler: ChannelDuplexHandler {
     typealias InboundIn = PDU
     typealias InboundOut = PDU
-    typealias OutboundIn = PDU
-    typealias OutboundOut = PDU
+    typealias OutboundIn = [PDU]
+    typealias OutboundOut = [PDU]
 
     private let firstTimeout: TimeAmount
     private let idleTimeout: TimeAmount
@@ -88,7 +88,7 @@ final class TimeoutHandler: ChannelDuplexHandler {
         }
         scheduledDeadline = .distantFuture
         if seenFirstPDU {
-            context.writeAndFlush(NIOAny(PDU.abort(Abort(source: 2, reason: 0))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut([.abort(Abort(source: 2, reason: 0))]), promise: nil)
         }
         context.close(promise: nil)
     }

@@ -40,13 +40,17 @@ public struct PDUDecoder: ByteToMessageDecoder {
     }
 }
 
-/// Writes PDUs as bytes.
+/// Writes PDUs as bytes, a whole run of them (a message's fragments, a batch of answers) into one buffer.
 public struct PDUEncoder: MessageToByteEncoder {
-    public typealias OutboundIn = PDU
+    public typealias OutboundIn = [PDU]
 
     public init() {}
 
-    public func encode(data: PDU, out: inout ByteBuffer) throws {
+    public func encode(data: [PDU], out: inout ByteBuffer) throws {
+        for pdu in data { encode(pdu, into: &out) }
+    }
+
+    private func encode(_ data: PDU, into out: inout ByteBuffer) {
         if case .dataTF(let pdvs) = data {
             // The hot path: write straight into the buffer instead of building an intermediate array.
             let length = pdvs.reduce(0) { $0 + 6 + $1.data.count }

@@ -4,7 +4,7 @@ import NIOCore
 
 /// One accepted connection: negotiation, then DIMSE requests served one after the other, then release.
 struct AcceptorSession {
-    let channel: NIOAsyncChannel<PDU, PDU>
+    let channel: NIOAsyncChannel<PDU, [PDU]>
     let configuration: DICOMServerConfiguration
     let dispatcher: ServiceDispatcher
     let logger: Logger

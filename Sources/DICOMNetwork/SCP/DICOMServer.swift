@@ -79,7 +79,7 @@ public final class DICOMServer: Sendable {
                     try sync.addHandler(MessageToByteHandler(PDUEncoder()))
                     try sync.addHandler(ByteToMessageHandler(PDUDecoder(maximumLength: maxIncoming)))
                     try sync.addHandler(TimeoutHandler(firstTimeout: artim, idleTimeout: idle))
-                    return try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<PDU, [PDU]>(wrappingChannelSynchronously: channel)
                 }
             }
         let port = server.channel.localAddress?.port ?? configuration.port

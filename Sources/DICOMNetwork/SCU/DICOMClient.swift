@@ -61,7 +61,7 @@ public struct DICOMClient: Sendable {
                     try sync.addHandler(MessageToByteHandler(PDUEncoder()))
                     try sync.addHandler(ByteToMessageHandler(PDUDecoder(maximumLength: maxIncoming)))
                     try sync.addHandler(TimeoutHandler(firstTimeout: timeout, idleTimeout: timeout))
-                    return try NIOAsyncChannel<PDU, PDU>(wrappingChannelSynchronously: channel)
+                    return try NIOAsyncChannel<PDU, [PDU]>(wrappingChannelSynchronously: channel)
                 }
             }
         let remote = channel.channel.remoteAddress
