@@ -75,6 +75,9 @@ struct RESTTests {
                   headers: HTTPFields = [:]) async throws -> Answer {
             guard let url = URL(string: base + uri) else { throw RESTTestError("bad URI \(uri)") }
             var request = URLRequest(url: url)
+            // The server runs in this process: the parallel test run can keep its tasks waiting behind CPU-bound
+            // tests for longer than URLSession's default 60 seconds without anything being wrong.
+            request.timeoutInterval = 300
             request.httpMethod = method.rawValue
             for field in headers { request.addValue(field.value, forHTTPHeaderField: field.name.rawName) }
             if let body { request.httpBody = Data(body) }
