@@ -28,12 +28,23 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Log everything (trace).")
     var trace = false
 
-    @Option(name: .customLong("config"), help: "Write a commented default configuration to FILE and exit.")
+    @Option(name: .customLong("config"),
+            help: "Write a commented default configuration to FILE (which must not exist yet) and exit.")
     var writeConfig: String?
 
     func run() async throws {
         PharosServer.takeOverConcurrency()
         if let writeConfig {
+            // Orthanc overwrites FILE; `pharos --config mine.json`, read as "start with mine.json", would then
+            // replace a user's configuration with the sample.
+            if FileManager.default.fileExists(atPath: writeConfig) {
+                FileHandle.standardError.write(Data("""
+                    pharos: \(writeConfig) exists and is left as it is: --config writes a sample configuration to a \
+                    new file. To start with a configuration, give it as an argument: pharos \(writeConfig)
+
+                    """.utf8))
+                throw ExitCode(2)
+            }
             try DefaultConfiguration.text.write(toFile: writeConfig, atomically: true, encoding: .utf8)
             return
         }

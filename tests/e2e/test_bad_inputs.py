@@ -1,7 +1,10 @@
 """Bad requests are refused with Orthanc's status codes, nothing is stored, and the server keeps serving."""
 import json
+import subprocess
 
-from conftest import is_orthanc
+import pytest
+
+from conftest import _server_binary, is_orthanc
 from helpers import pick, stored_files
 
 
@@ -63,3 +66,21 @@ def test_server_still_serves_after_bad_inputs(server, corpus):
     answer = server.upload(f.path)
     assert answer.status == 200 and answer.json()["ID"] == f.instance_id
     assert _counts(server) == (1, 1)
+
+
+def test_config_option_writes_a_sample_but_never_over_a_file(tmp_path):
+    binary = _server_binary()
+    if is_orthanc(binary):
+        pytest.skip("Orthanc's --config overwrites the file; Pharos refuses to")
+    sample = tmp_path / "sample.json"
+    done = subprocess.run([str(binary), "--config", str(sample)], capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    text = sample.read_text()
+    assert '"HttpPort"' in text and '"DicomAet"' in text
+    # A user's own configuration, given to --config as if it were the one to start with, is left intact.
+    mine = tmp_path / "mine.json"
+    mine.write_text('{ "HttpPort" : 18042 }')
+    done = subprocess.run([str(binary), "--config", str(mine)], capture_output=True, timeout=60)
+    assert done.returncode == 2
+    assert b"exists" in done.stderr and str(mine).encode() in done.stderr
+    assert mine.read_text() == '{ "HttpPort" : 18042 }'
