@@ -17,49 +17,46 @@ enum MainTagsCodec {
 
     static func decode(_ data: Data) throws(IndexError) -> MainTags {
         let bytes = [UInt8](data)
-        guard let version = bytes.first else { return [:] }
-        guard version == 1 else { throw IndexError(.corrupt, "Main tags stored in an unknown format (\(version))") }
         var tags: MainTags = [:]
         tags.reserveCapacity(12)
-        var i = 1
-        while i < bytes.count {
-            guard bytes.count - i >= 8 else { throw IndexError(.corrupt, "Main tags blob is truncated") }
-            let tag = Tag(rawValue: u32(bytes, i))
-            let length = Int(u32(bytes, i + 4))
-            i += 8
-            guard bytes.count - i >= length else { throw IndexError(.corrupt, "Main tags blob is truncated") }
-            tags[tag] = String(decoding: bytes[i ..< i + length], as: UTF8.self)
-            i += length
+        try entries(bytes) { tag, range in
+            tags[Tag(rawValue: tag)] = String(decoding: bytes[range], as: UTF8.self)
+            return true
         }
         return tags
     }
 
     /// Checks a blob's structure without decoding its values.
     static func validate(_ bytes: [UInt8]) throws(IndexError) {
+        try entries(bytes) { _, _ in true }
+    }
+
+    /// The value of one tag in a blob, found by scanning (tags are stored in ascending order); nil when absent or
+    /// when the blob is malformed.
+    static func value(_ tag: Tag, in bytes: [UInt8]) -> String? {
+        var found: String?
+        try? entries(bytes) { current, range in
+            if current == tag.rawValue { found = String(decoding: bytes[range], as: UTF8.self) }
+            return current < tag.rawValue
+        }
+        return found
+    }
+
+    /// Walks a blob's entries, checking every length against what is left: `body` gets each tag number and the
+    /// byte range of its value, and answers whether to go on.
+    private static func entries(_ bytes: [UInt8], _ body: (UInt32, Range<Int>) -> Bool) throws(IndexError) {
         guard let version = bytes.first else { return }
         guard version == 1 else { throw IndexError(.corrupt, "Main tags stored in an unknown format (\(version))") }
         var i = 1
         while i < bytes.count {
             guard bytes.count - i >= 8 else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            let tag = u32(bytes, i)
             let length = Int(u32(bytes, i + 4))
             i += 8
             guard bytes.count - i >= length else { throw IndexError(.corrupt, "Main tags blob is truncated") }
+            guard body(tag, i ..< i + length) else { return }
             i += length
         }
-    }
-
-    /// The value of one tag in a validated blob, found by scanning (tags are stored in ascending order).
-    static func value(_ tag: Tag, in bytes: [UInt8]) -> String? {
-        var i = 1
-        while bytes.count - i >= 8 {
-            let current = u32(bytes, i)
-            let length = Int(u32(bytes, i + 4))
-            i += 8
-            guard bytes.count - i >= length, current <= tag.rawValue else { return nil }
-            if current == tag.rawValue { return String(decoding: bytes[i ..< i + length], as: UTF8.self) }
-            i += length
-        }
-        return nil
     }
 
     private static func u32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
