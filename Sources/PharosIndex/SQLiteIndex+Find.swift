@@ -13,8 +13,8 @@ extension SQLiteIndex {
 /// A find query compiled to SQL plus the constraints left for Swift.
 ///
 /// SQLite has no statistics on this index, so it cannot tell a constraint matching 20 patients from one matching
-/// 4,000 series. The plan counts the matches of each indexed constraint first (a scan of one index range, capped)
-/// and lets only the most selective one drive the query; the others are checked per candidate row through the
+/// 4,000 series. The plan counts the candidates each indexed constraint yields first (index ranges, capped) and
+/// lets only the most selective one drive the query; the others are checked per candidate row through the
 /// `identifiers` primary key.
 struct FindPlan: Sendable {
     struct PostFilter: Sendable {
@@ -123,23 +123,40 @@ struct FindPlan: Sendable {
         }
     }
 
-    /// The constraint with the fewest matches (counted up to `countCap`), or nil without indexed constraints.
+    /// The constraint yielding the fewest candidates at the query level, or nil without indexed constraints.
+    ///
+    /// Each constraint's matches are counted (up to `countCap`). A match on an ancestor stands for its descendants
+    /// at the query level, and how many those are varies (2 studies per patient in one archive, 40 series per
+    /// study in another): they are counted under a sample of the matches rather than guessed.
     func driver(_ db: Database) throws -> Int? {
         guard indexed.count > 1 else { return indexed.isEmpty ? nil : 0 }
-        var best: (index: Int, count: Int)?
+        var best: (index: Int, candidates: Double)?
         for (i, c) in indexed.enumerated() {
-            // Counting stops where this constraint could no longer beat the best one so far.
-            let cap = best.map { min(Self.countCap, ($0.count >> (2 * c.depth)) + 1) } ?? Self.countCap
+            // Every match has at least one descendant, so a constraint matching as many as the best one's
+            // candidates cannot beat it: counting stops there.
+            let cap = best.map { min(Self.countCap, Int($0.candidates) + 1) } ?? Self.countCap
+            let arguments: StatementArguments = StatementArguments(c.arguments)
             let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(cap))",
-                                         arguments: StatementArguments(c.arguments)) ?? 0
-            // An ancestor's match stands for its descendants: weigh deeper drivers by a modest fan-out.
-            let weighted = count << (2 * c.depth)
-            if let best, best.count <= weighted { continue }
-            best = (i, weighted)
+                                         arguments: arguments) ?? 0
+            if best != nil, count >= cap { continue }
+            var candidates = Double(count)
+            if c.depth > 0, count > 0 {
+                let sample = min(count, Self.fanOutSample)
+                var below = "SELECT * FROM (\(c.matching) LIMIT \(sample))"
+                for _ in 0 ..< c.depth { below = "SELECT id FROM resources WHERE parentId IN (\(below))" }
+                let descendants = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(below) LIMIT \(Self.countCap))",
+                                                   arguments: arguments) ?? 0
+                candidates *= max(1, Double(descendants) / Double(sample))
+            }
+            if let best, best.candidates <= candidates { continue }
+            best = (i, candidates)
             if count == 0 { break }
         }
         return best?.index
     }
+
+    /// How many of an ancestor constraint's matches have their descendants counted for its fan-out.
+    static let fanOutSample = 16
 
     func sql(driver: Int?) -> (String, StatementArguments) {
         var select = "SELECT r0.publicId"

@@ -315,6 +315,40 @@ import Testing
         }
     }
 
+    @Test func findDrivenByTheConstraintWithFewestCandidates() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        // Two patients named RARE with one study each; three studies of 2020 in all (one of a RARE patient).
+        var n = 0
+        func add(_ patient: String, _ name: String, _ date: String, studies: Int) async throws {
+            for s in 0 ..< studies {
+                n += 1
+                _ = try await index.store(makeInstance(patient: patient, study: "9.\(n)", series: "9.\(n).1",
+                                                       sop: "9.\(n).1.1", patientName: name,
+                                                       studyDate: s == 0 ? date : "20100101"), overwrite: false)
+            }
+        }
+        try await add("R1", "RARE^ONE", "20200101", studies: 1)
+        try await add("R2", "RARE^TWO", "19990101", studies: 1)
+        try await add("C1", "COMMON^ONE", "20200202", studies: 1)
+        try await add("C2", "COMMON^TWO", "20200303", studies: 1)
+        let query = FindQuery(level: .study, constraints: [.studyDate: .range(lower: "20200101", upper: "20201231"),
+                                                           .patientName: .wildcard("RARE*")])
+        let plan = try FindPlan(query)
+        #expect(plan.indexed.map(\.depth) == [0, 1], "StudyDate first, then the patient's name one level up")
+        func driver() async throws -> Int? {
+            try await index.pool.read { db in try plan.driver(db) }
+        }
+        // 2 RARE patients with one study each stand for 2 studies, fewer than the 3 studies of 2020, so the name drives
+        // although it constrains the level above (a fixed guess of 4 studies per patient made the date drive).
+        #expect(try await driver() == 1)
+        #expect(try await index.find(query).count == 1)
+        // Five more studies of RARE^TWO: the 2 RARE patients now stand for 7 studies, and the date drives.
+        try await add("R2", "RARE^TWO", "19990101", studies: 5)
+        #expect(try await driver() == 0)
+        #expect(try await index.find(query).count == 1)
+    }
+
     @Test func statisticsPerResource() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()
