@@ -128,6 +128,11 @@ struct Ingest: Sendable {
     /// Stores one file: parse, make room if the storage is limited, write the file, index it.
     func store(_ bytes: [UInt8], origin: IngestOrigin) async throws -> IngestResult {
         var parsed = try parse(bytes, origin: origin)
+        // An instance the index holds already is answered without writing its file again (a modality sending a
+        // study twice, an import run again); copies arriving together are still told apart by the index below.
+        if !configuration.overwriteInstances, try await index.level(of: parsed.identifiers.instance) == .instance {
+            return IngestResult(identifiers: parsed.identifiers, status: .alreadyStored)
+        }
         try await makeRoom(for: parsed.identifiers, size: Int64(bytes.count))
         let storage = self.storage
         let stored = try await Self.offloaded { () throws(StorageError) in try storage.write(bytes: bytes) }
