@@ -7,6 +7,10 @@ public protocol Index: Sendable {
     /// in one transaction. With `overwrite`, an instance already present is replaced.
     func store(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome
 
+    /// True when the index holds the instance `publicID`. Blocking: for callers already off the event loops, such
+    /// as the ingest on its storage thread, where an asynchronous read would add a hop each way to every store.
+    func containsInstance(_ publicID: String) throws -> Bool
+
     /// The resource with `publicID` at `level`, or nil.
     func resource(_ level: ResourceLevel, _ publicID: String) async throws -> ResourceRecord?
     /// Several resources at once (for `?expand` and find answers), in the order asked; missing ones are left out.

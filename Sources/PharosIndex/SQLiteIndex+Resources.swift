@@ -129,6 +129,14 @@ extension SQLiteIndex {
         }
     }
 
+    public func containsInstance(_ publicID: String) throws -> Bool {
+        do {
+            return try pool.read { db in try Self.internalID(db, .instance, publicID) != nil }
+        } catch {
+            throw IndexError.wrap(error, "look up an instance")
+        }
+    }
+
     public func level(of publicID: String) async throws -> ResourceLevel? {
         try await read("find the level of a resource") { db in
             try Int.fetchOne(db, sql: "SELECT level FROM resources WHERE publicId = ?", arguments: [publicID])

@@ -128,14 +128,17 @@ struct Ingest: Sendable {
     /// Stores one file: parse, make room if the storage is limited, write the file, index it.
     func store(_ bytes: [UInt8], origin: IngestOrigin) async throws -> IngestResult {
         var parsed = try parse(bytes, origin: origin)
+        try await makeRoom(for: parsed.identifiers, size: Int64(bytes.count))
+        let storage = self.storage, index = self.index
         // An instance the index holds already is answered without writing its file again (a modality sending a
         // study twice, an import run again); copies arriving together are still told apart by the index below.
-        if !configuration.overwriteInstances, try await index.level(of: parsed.identifiers.instance) == .instance {
-            return IngestResult(identifiers: parsed.identifiers, status: .alreadyStored)
+        // The check runs on the storage thread: an asynchronous read would add two hops to every store.
+        let skipStored = !configuration.overwriteInstances, instanceID = parsed.identifiers.instance
+        let written = try await Self.offloaded { () throws(StorageError) -> StoredFile? in
+            if skipStored, (try? index.containsInstance(instanceID)) == true { return nil }
+            return try storage.write(bytes: bytes)
         }
-        try await makeRoom(for: parsed.identifiers, size: Int64(bytes.count))
-        let storage = self.storage
-        let stored = try await Self.offloaded { () throws(StorageError) in try storage.write(bytes: bytes) }
+        guard let stored = written else { return IngestResult(identifiers: parsed.identifiers, status: .alreadyStored) }
         parsed.instance.attachments = [Attachment(
             kind: .dicom, uuid: stored.uuid, compressedSize: stored.compressedSize,
             uncompressedSize: stored.uncompressedSize, compression: stored.compression.rawValue,
