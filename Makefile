@@ -7,14 +7,15 @@ CONFIG ?=
 .PHONY: setup deps pydeps testdata build release run test test-build test-setup test-swift test-e2e fuzz bench bench-parse dictionary clean
 
 # Debian packages the build and tests need (skipped when already present).
-APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev libjpeg62-turbo-dev libopenjp2-7-dev libcharls-dev pkg-config
+APT_PACKAGES := zlib1g-dev dcmtk libdcmtk-dev libarchive-dev libjpeg62-turbo-dev libopenjp2-7-dev libcharls-dev pkg-config orthanc-doc
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "Installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 
 # Python tools the end-to-end tests drive the server with (pytest, with xdist to run two test files at once;
-# pynetdicom as a real DICOM peer), as pip-name:module-name.
-PIP_PACKAGES := pytest:pytest pytest-xdist:xdist pynetdicom:pynetdicom
+# pynetdicom as a real DICOM peer; httplib2 and requests for Orthanc's own import scripts, which orthanc-doc
+# ships), as pip-name:module-name.
+PIP_PACKAGES := pytest:pytest pytest-xdist:xdist pynetdicom:pynetdicom httplib2:httplib2 requests:requests
 pydeps:
 	@for p in $(PIP_PACKAGES); do $(PYTHON) -c "import $${p#*:}" 2>/dev/null || $(PYTHON) -m pip install -q --disable-pip-version-check $${p%%:*}; done
 
