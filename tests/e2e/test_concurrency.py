@@ -58,3 +58,63 @@ def test_eight_uploaders_with_duplicates(server, corpus, tmp_path):
     changes = server.get_json("/changes?limit=10000")["Changes"]
     new_instances = [c["ID"] for c in changes if c["ChangeType"] == "NewInstance"]
     assert sorted(new_instances) == sorted(ids[3] for ids in sent)
+
+
+def test_uploads_while_the_series_is_deleted_leave_index_and_storage_consistent(server, corpus, tmp_path):
+    source = pick(corpus, "CT_small.dcm").path
+    generated = generate_instances(source, tmp_path / "gen", 80, per_series=80)
+    payloads = {ids[3]: (path.read_bytes(), ids) for path, ids in generated}
+    series_id = generated[0][1][2]
+    items = list(payloads.values())
+    failures, deletions = [], []
+    uploading = threading.Event()
+    uploading.set()
+
+    def upload(part):
+        for data, _ in part:
+            answer = server.upload(data)
+            if answer.status != 200:
+                failures.append(answer)
+
+    def delete():
+        # The series goes again and again while its instances arrive; a 404 only means it is gone already.
+        while uploading.is_set():
+            answer = server.delete(f"/series/{series_id}")
+            if answer.status not in (200, 404):
+                failures.append(answer)
+            deletions.append(answer.status)
+
+    deleter = threading.Thread(target=delete)
+    uploaders = [threading.Thread(target=upload, args=(items[n::3],)) for n in range(3)]
+    deleter.start()
+    for t in uploaders:
+        t.start()
+    for t in uploaders:
+        t.join()
+    uploading.clear()
+    deleter.join()
+    assert failures == [] and 200 in deletions, (failures, deletions)
+
+    # Whatever survived is whole: each listed instance reads back byte for byte, the series lists exactly them, the
+    # counts agree, and the storage folder holds one file per instance (nothing orphaned, nothing missing).
+    def check():
+        instances = server.get_json("/instances")
+        for instance in instances:
+            answer = server.get(f"/instances/{instance}/file")
+            assert answer.status == 200 and answer.body == payloads[instance][0], instance
+        statistics = server.get_json("/statistics")
+        assert statistics["CountInstances"] == len(instances)
+        if instances:
+            assert sorted(server.get_json(f"/series/{series_id}")["Instances"]) == sorted(instances)
+            assert statistics["CountSeries"] == 1 and statistics["CountPatients"] == 1
+        files = [p for p in (server.folder / "storage").rglob("*") if p.is_file()]
+        assert len(files) == len(instances), [p.name for p in files]
+        return instances
+
+    survivors = check()
+    # The server goes on: sending everything again completes the series.
+    for data, _ in items:
+        answer = server.upload(data)
+        assert answer.status == 200
+        assert answer.json()["Status"] == ("AlreadyStored" if answer.json()["ID"] in survivors else "Success")
+    assert sorted(check()) == sorted(payloads)
