@@ -155,6 +155,20 @@ struct DCMTKPeerTests {
         #expect(echo.status == 0, "\(echo.output)")
     }
 
+    @Test("A C-CANCEL during a C-FIND ends it with status FE00 after the answers already sent (pynetdicom)")
+    func cancelledFind() async throws {
+        let server = try await startServer(find: PacedFind())
+        defer { Task { await server.shutdown() } }
+        let script = try Corpus.scriptPath("cancel_find.py")
+        // The python3 on PATH, where `make pydeps` installed pynetdicom (/usr/bin/python3 may lack it).
+        let result = try await runAsync("env", ["python3", script, "127.0.0.1", "\(server.port)"], timeout: 120)
+        #expect(result.status == 0, "\(result.output)")
+        let answer = try JSONValue.parse(Array(result.output.utf8))
+        // The first batch went out before the cancel; the next one is never sent.
+        #expect(answer["pending"]?.integerValue == Int64(PacedFind.firstBatch), "\(result.output)")
+        #expect(answer["final"]?.integerValue == 0xFE00, "\(result.output)")
+    }
+
     @Test("A wrong called AE title is rejected when the policy checks it")
     func calledAETitleCheck() async throws {
         let configuration = DICOMServerConfiguration(host: "127.0.0.1", port: 0,
@@ -173,5 +187,28 @@ extension Corpus {
     /// A helper script kept beside the tests.
     static func scriptPath(_ name: String) throws -> String {
         URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("Support/\(name)").path
+    }
+}
+
+/// Answers one batch of studies, pauses long enough for the peer's C-CANCEL to arrive, then would answer four more.
+struct PacedFind: FindHandler {
+    static let firstBatch = 64
+
+    func find(_ request: FindRequest) async throws -> AsyncThrowingStream<DataSet, Error> {
+        func study(_ n: Int) -> DataSet {
+            var answer = DataSet()
+            answer.set(.string(Tag(0x0008, 0x0052), .CS, "STUDY"))
+            answer.set(.string(.studyInstanceUID, .UI, "1.2.826.0.1.3680043.2.1143.\(n)"))
+            return answer
+        }
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                for n in 0 ..< Self.firstBatch { continuation.yield(study(n)) }
+                try? await Task.sleep(for: .seconds(2))
+                for n in Self.firstBatch ..< 5 * Self.firstBatch { continuation.yield(study(n)) }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 }
