@@ -54,6 +54,30 @@ private func le<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
                 == "[3,-0,0.1,1e+20,null,null,-9223372036854775808]")
     }
 
+    @Test func arrayWrittenInFragmentsEqualsTheWholeArray() {
+        let elements: [JSONValue] = (0 ..< 7).map { n in
+            var o = JSONObject()
+            o.appendNew("ID", .string("id-\(n)"))
+            o.appendNew("Instances", n % 2 == 0 ? .array([]) : .array([.string("a"), .integer(Int64(n))]))
+            o.appendNew("MainDicomTags", .object(JSONObject([("PatientName", .string("Doe^\(n)")), ("Nested", .array([.null, .bool(true)]))])))
+            return n == 3 ? .string("plain \(n)") : .object(o)
+        }
+        for options in [JSONWriteOptions.orthanc, .compact] {
+            let whole = JSONValue.array(elements).serializedBytes(options)
+            // Every way of cutting the elements in three, empty fragments included.
+            for i in 0 ... elements.count {
+                for j in i ... elements.count {
+                    let parts = [elements[..<i], elements[i ..< j], elements[j...]].map {
+                        JSONValue.arrayFragment(Array($0), options)
+                    }
+                    #expect(JSONValue.joinedArray(parts, options) == whole, "cut at \(i), \(j), pretty \(options.pretty)")
+                }
+            }
+            #expect(JSONValue.joinedArray([JSONValue.arrayFragment([], options)], options)
+                    == JSONValue.array([]).serializedBytes(options))
+        }
+    }
+
     @Test func objectReplacesDuplicateKeysInPlace() {
         var o = JSONObject()
         for i in 0 ..< 20 { o["k\(i)"] = .integer(Int64(i)) }

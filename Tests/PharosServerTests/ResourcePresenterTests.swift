@@ -42,6 +42,31 @@ import Testing
         }
     }
 
+    @Test func longListsWrittenInChunksEqualTheWholeAnswer() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-chunks-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = try SQLiteIndex(directory: dir)
+        // 600 series of 3 studies: past the threshold, so the answer is read and written in chunks.
+        for n in 0 ..< 600 {
+            var instance = NewInstance(
+                identifiers: ResourceIdentifiers(patientID: "P\(n % 7)", studyInstanceUID: "1.2.\(n % 3)",
+                                                 seriesInstanceUID: "1.2.\(n % 3).\(n)", sopInstanceUID: "1.2.3.\(n)"),
+                patientTags: [.patientID: "P\(n % 7)"], studyTags: [.studyInstanceUID: "1.2.\(n % 3)"],
+                seriesTags: [.seriesInstanceUID: "1.2.\(n % 3).\(n)", .modality: n % 2 == 0 ? "CT" : "MR"],
+                instanceTags: [.sopInstanceUID: "1.2.3.\(n)"], attachments: [], metadata: [:],
+                expectedInstancesInSeries: nil, header: nil)
+            instance.metadata[.indexInSeries] = "1"
+            _ = try await index.store(instance, overwrite: false)
+        }
+        let presenter = ResourcePresenter(index: index)
+        let ids = try await index.list(.series, since: 0, limit: nil)
+        #expect(ids.count == 600 && ResourcePresenter.chunkCount(ids.count) == min(4, ProcessInfo.processInfo.activeProcessorCount))
+        for format in [TagFormat.human, .full] {
+            let whole = try await presenter.expand(.series, ids, format: format).serializedBytes(.orthanc)
+            #expect(try await presenter.expandedJSON(.series, ids, format: format) == whole)
+        }
+    }
+
     @Test func mainTagsOutsideTheKnownSetAreStillRenderedInKeyOrder() throws {
         let known: MainTags = [.patientName: "DOE^JOHN", .patientID: "P1", .studyDate: "20200101"]
         var mixed = known

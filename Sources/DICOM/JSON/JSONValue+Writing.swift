@@ -29,6 +29,29 @@ extension JSONValue {
         return writer.out
     }
 
+    /// Some of the elements of a top-level array, written on their own so that one large answer can be written on
+    /// several threads; `joinedArray` puts the fragments together.
+    public static func arrayFragment(_ elements: [JSONValue], _ options: JSONWriteOptions) -> [UInt8] {
+        var writer = JSONWriter(options: options)
+        writer.writeElements(elements)
+        return writer.out
+    }
+
+    /// The array of every fragment's elements, in order: byte for byte what writing them as one `.array` gives.
+    public static func joinedArray(_ fragments: [[UInt8]], _ options: JSONWriteOptions) -> [UInt8] {
+        let parts = fragments.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { return Array("[]".utf8) }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(parts.reduce(3) { $0 + $1.count + 1 })
+        for (i, part) in parts.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out += part
+        }
+        if options.pretty { out.append(UInt8(ascii: "\n")) }
+        out.append(UInt8(ascii: "]"))
+        return out
+    }
+
     /// The JSON text (`pretty: true` gives Orthanc's layout, see `JSONWriteOptions.orthanc`).
     public func serialized(pretty: Bool = false) -> String {
         serialized(pretty ? .orthanc : .compact)
@@ -85,6 +108,20 @@ struct JSONWriter {
         } else {
             out += Array(d.description.utf8)
         }
+    }
+
+    /// The elements of a top-level array without its brackets, each preceded in the pretty layout by the line break
+    /// and indentation `writeArray` puts before it.
+    mutating func writeElements(_ items: [JSONValue]) {
+        if options.pretty { indent() }
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            if options.pretty { writeIndent() }
+            indented = true
+            writeValue(item)
+            indented = false
+        }
+        if options.pretty { unindent() }
     }
 
     private mutating func writeArray(_ items: [JSONValue]) {

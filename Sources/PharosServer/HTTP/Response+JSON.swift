@@ -3,8 +3,12 @@ import DICOM
 extension Response {
     /// A JSON answer, pretty-printed as Orthanc answers.
     static func json(_ value: JSONValue, status: HTTPStatus = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: value.serializedBytes(.orthanc))
+        json(serialized: value.serializedBytes(.orthanc), status: status)
+    }
+
+    /// A JSON answer written already (see `ResourcePresenter.expandedJSON`).
+    static func json(serialized bytes: [UInt8], status: HTTPStatus = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: bytes)
     }
 
     /// Raw bytes with a content type.

@@ -81,9 +81,9 @@ struct ResourceRoutes {
                     if let e = request.uri.queryParameters.get("expand"), ["false", "0"].contains(e.lowercased()) {
                         return .json(.array(ids.map { .string($0) }))
                     }
-                    return .json(try await presenter.expand(target, ids, format: TagFormat(request),
-                                                            requestedTags: try requestedTags(request),
-                                                            instanceData: instanceData))
+                    return .json(serialized: try await presenter.expandedJSON(
+                        target, ids, format: TagFormat(request), requestedTags: try requestedTags(request),
+                        instanceData: instanceData))
                 }
                 descendant = target.child
             }
@@ -135,8 +135,9 @@ struct ResourceRoutes {
         let limit = try request.integer("limit")
         let ids = try await index.list(level, since: since, limit: limit == 0 ? nil : limit)
         guard request.flag("expand") else { return .json(.array(ids.map { .string($0) })) }
-        return .json(try await presenter.expand(level, ids, format: TagFormat(request),
-                                                requestedTags: try requestedTags(request), instanceData: instanceData))
+        return .json(serialized: try await presenter.expandedJSON(level, ids, format: TagFormat(request),
+                                                                  requestedTags: try requestedTags(request),
+                                                                  instanceData: instanceData))
     }
 
     private func delete(_ level: ResourceLevel, _ id: String) async throws -> Response {

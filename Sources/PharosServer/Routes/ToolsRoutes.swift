@@ -20,7 +20,7 @@ struct ToolsRoutes {
             let find = try finder.parse(body)
             let ids = try await finder.run(find)
             guard find.expand else { return .json(.array(ids.map { .string($0) })) }
-            return .json(try await ResourcePresenter(index: index).expand(
+            return .json(serialized: try await ResourcePresenter(index: index).expandedJSON(
                 find.query.level, ids, format: find.format, requestedTags: find.requestedTags, instanceData: instanceData))
         }
     }
