@@ -157,16 +157,32 @@ struct DCMTKPeerTests {
 
     @Test("A C-CANCEL during a C-FIND ends it with status FE00 after the answers already sent (pynetdicom)")
     func cancelledFind() async throws {
-        let server = try await startServer(find: PacedFind())
-        defer { Task { await server.shutdown() } }
-        let script = try Corpus.scriptPath("cancel_find.py")
-        // The python3 on PATH, where `make pydeps` installed pynetdicom (/usr/bin/python3 may lack it).
-        let result = try await runAsync("env", ["python3", script, "127.0.0.1", "\(server.port)"], timeout: 120)
-        #expect(result.status == 0, "\(result.output)")
-        let answer = try JSONValue.parse(Array(result.output.utf8))
+        let answer = try await cancelling("find", PacedFind())
         // The first batch went out before the cancel; the next one is never sent.
-        #expect(answer["pending"]?.integerValue == Int64(PacedFind.firstBatch), "\(result.output)")
-        #expect(answer["final"]?.integerValue == 0xFE00, "\(result.output)")
+        #expect(answer["pending"]?.integerValue == Int64(PacedFind.firstBatch), "\(answer)")
+        #expect(answer["final"]?["status"]?.integerValue == 0xFE00, "\(answer)")
+    }
+
+    @Test("A C-CANCEL during a C-GET stops the sub-operations and ends with FE00 and their counts (pynetdicom)")
+    func cancelledGet() async throws {
+        let answer = try await cancelling("get", PacedRetrieve())
+        let received = answer["received"]?.integerValue ?? -1
+        // The cancel arrives while the first or the second sub-operation runs; the other four are never started.
+        #expect((1 ... 2).contains(received), "\(answer)")
+        #expect(answer["final"]?["status"]?.integerValue == 0xFE00, "\(answer)")
+        #expect(answer["final"]?["completed"]?.integerValue == received, "\(answer)")
+        #expect(answer["final"]?["remaining"]?.integerValue == Int64(PacedRetrieve.count) - received, "\(answer)")
+    }
+
+    /// Runs Support/cancel.py (`find` or `get`) against a server with `handler`; its JSON report.
+    private func cancelling(_ mode: String, _ handler: some Sendable) async throws -> JSONValue {
+        let server = try await startServer(find: handler as? any FindHandler, retrieve: handler as? any RetrieveHandler)
+        defer { Task { await server.shutdown() } }
+        // The python3 on PATH, where `make pydeps` installed pynetdicom (/usr/bin/python3 may lack it).
+        let result = try await runAsync("env", ["python3", try Corpus.scriptPath("cancel.py"), mode, "127.0.0.1",
+                                                "\(server.port)"], timeout: 120)
+        #expect(result.status == 0, "\(result.output)")
+        return try JSONValue.parse(Array(result.output.utf8))
     }
 
     @Test("A wrong called AE title is rejected when the policy checks it")
@@ -211,4 +227,26 @@ struct PacedFind: FindHandler {
             continuation.onTermination = { _ in task.cancel() }
         }
     }
+}
+
+
+/// Six copies of a CT slice (distinct SOP instance UIDs) as C-GET sub-operations, each loaded half a second late:
+/// time for a C-CANCEL to arrive between them.
+struct PacedRetrieve: RetrieveHandler {
+    static let count = 6
+
+    func retrieve(_ request: RetrieveRequest) async throws -> [RetrieveItem] {
+        let bytes = try Corpus.bytes("CT_small.dcm")
+        let file = try DICOMFile.read(bytes: bytes, options: .headerOnly)
+        return (0 ..< Self.count).map { n in
+            RetrieveItem(sopClassUID: file.dataSet.string(.sopClassUID) ?? "",
+                         sopInstanceUID: "1.2.826.0.1.3680043.2.1143.9.\(n)", transferSyntax: file.transferSyntax.uid,
+                         load: {
+                             try await Task.sleep(for: .milliseconds(500))
+                             return bytes
+                         })
+        }
+    }
+
+    func destination(forAETitle aeTitle: String, request: RetrieveRequest) async -> DICOMPeer? { nil }
 }

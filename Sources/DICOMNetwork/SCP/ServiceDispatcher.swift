@@ -183,7 +183,11 @@ struct Responder: Sendable {
         command.set(CommandTag.status, status.rawValue)
         if let comment, status.isFailure { command.set(CommandTag.errorComment, String(comment.prefix(64))) }
         if let counts {
-            if status.isPending { command.set(CommandTag.remainingSubOperations, UInt16(clamping: counts.remaining)) }
+            // Pending answers carry the remaining count; a Canceled one may, and then counts those never started
+            // (PS3.4 C.4.2.3.1, C.4.3.3.1).
+            if status.isPending || status == .cancel {
+                command.set(CommandTag.remainingSubOperations, UInt16(clamping: counts.remaining))
+            }
             command.set(CommandTag.completedSubOperations, UInt16(clamping: counts.completed))
             command.set(CommandTag.failedSubOperations, UInt16(clamping: counts.failed))
             command.set(CommandTag.warningSubOperations, UInt16(clamping: counts.warning))
