@@ -38,7 +38,21 @@ pixel_references() {
     echo "$text" > "$stamp"
 }
 
+# Orthanc's own import scripts for tests/e2e/test_orthanc_scripts.py, from Debian's orthanc-doc (`make deps` installs
+# it); where the system leaves /usr/share/doc out of installed packages, from the package file itself.
+orthanc_samples() {
+    local installed=/usr/share/doc/orthanc/Samples/ImportDicomFiles/OrthancImport.py
+    local extracted="$ROOT/orthanc-doc/usr/share/doc/orthanc/Samples/ImportDicomFiles/OrthancImport.py"
+    if [[ -f "$installed" || -f "$extracted" ]]; then return 0; fi
+    echo "Extracting Orthanc's sample scripts from Debian's orthanc-doc package into TestData/orthanc-doc"
+    local tmp
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && apt-get download orthanc-doc > /dev/null) && dpkg -x "$tmp"/orthanc-doc_*.deb "$ROOT/orthanc-doc"
+    rm -rf "$tmp"
+}
+
 if [[ -f "$STAMP" && "$(cat "$STAMP")" == "$STAMP_TEXT" ]]; then
+    orthanc_samples
     pixel_references
     exit 0
 fi
@@ -82,4 +96,5 @@ PY
 
 PYTHONPATH="$ROOT/pylib" PYTHONDONTWRITEBYTECODE=1 "$PYTHON" Scripts/reference-dump.py "$ROOT/corpus" "$ROOT/reference"
 echo "$STAMP_TEXT" > "$STAMP"
+orthanc_samples
 pixel_references

@@ -10,15 +10,17 @@ import pytest
 
 from helpers import distinct_ids
 
-SAMPLES = Path("/usr/share/doc/orthanc/Samples/ImportDicomFiles")
+# Where Debian's orthanc-doc installs them, else where `make testdata` extracts them from the package file.
+SAMPLES = [Path("/usr/share/doc/orthanc/Samples/ImportDicomFiles"),
+           Path(__file__).resolve().parents[2] / "TestData/orthanc-doc/usr/share/doc/orthanc/Samples/ImportDicomFiles"]
 USERS = {"alice": "s3cret!"}
 
 
 def script(name):
-    path = SAMPLES / name
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: `make deps` installs Debian's orthanc-doc, which ships it")
-    return path
+    for folder in SAMPLES:
+        if (folder / name).is_file():
+            return folder / name
+    pytest.fail(f"{name} is missing from {SAMPLES[0]}: `make deps` installs Debian's orthanc-doc, which ships it")
 
 
 def run(*args):
