@@ -45,12 +45,17 @@ private final class CountingStorage: StorageArea, @unchecked Sendable {
 
 @Suite struct IngestTests {
     /// An ingest over a real index and storage area in a temporary folder.
-    private static func withIngest(overwrite: Bool,
+    /// `storageMode` sets a 1 MB MaximumStorageSize with that MaximumStorageMode.
+    private static func withIngest(overwrite: Bool, storageMode: String? = nil,
                                    _ body: (Ingest, CountingStorage, FileSystemStorageArea) async throws -> Void) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-ingest-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var configuration = ServerConfiguration()
         configuration.overwriteInstances = overwrite
+        if let storageMode {
+            configuration.maximumStorageSize = 1
+            configuration.maximumStorageMode = storageMode
+        }
         let index = try SQLiteIndex(directory: dir + "/index")
         let files = try FileSystemStorageArea(root: dir + "/storage", syncOnWrite: false)
         let storage = CountingStorage(files)
@@ -77,6 +82,27 @@ private final class CountingStorage: StorageArea, @unchecked Sendable {
             let again = try await ingest.store(bytes, origin: origin)
             #expect(again.status == .success && storage.writes == 2)
             #expect(try files.storedUUIDs().count == 1)
+        }
+    }
+
+    @Test func aCopyOfAStoredInstanceIsNeitherRefusedNorMakesRoomWhenStorageIsLimited() async throws {
+        // A 1 MB limit that holds the file once but not twice: the copy takes no room and is answered AlreadyStored.
+        let path = RESTTests.testFiles + "/../pydicom-data/US1_UNCR.dcm"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            Issue.record("missing corpus file \(path): run `make testdata` first")
+            return
+        }
+        let bytes = [UInt8](data)
+        #expect(bytes.count > 512 * 1024 && bytes.count < 1024 * 1024)
+        let origin = IngestOrigin.rest(remoteIP: nil, username: nil)
+        for mode in ["Reject", "Recycle"] {
+            try await Self.withIngest(overwrite: false, storageMode: mode) { ingest, storage, files in
+                let first = try await ingest.store(bytes, origin: origin)
+                let again = try await ingest.store(bytes, origin: origin)
+                #expect(first.status == .success && again.status == .alreadyStored, "\(mode)")
+                #expect(storage.writes == 1, "\(mode)")
+                #expect(try files.storedUUIDs().count == 1, "\(mode)")
+            }
         }
     }
 }

@@ -168,6 +168,9 @@ struct Ingest: Sendable {
         let maxPatients = configuration.maximumPatientCount
         let maxBytes = Int64(configuration.maximumStorageSize) * 1024 * 1024
         guard maxPatients > 0 || maxBytes > 0 else { return }
+        // A copy of an instance held already takes no room (it is answered AlreadyStored): it must neither be
+        // refused as too large nor make a patient be recycled.
+        if !configuration.overwriteInstances, try await index.level(of: ids.instance) == .instance { return }
         let reject = configuration.maximumStorageMode.lowercased() == "reject"
         let isNewPatient = try await index.resource(.patient, ids.patient) == nil
         while true {
