@@ -14,7 +14,8 @@ extension SQLiteIndex {
 ///
 /// SQLite has no statistics on this index, so it cannot tell a constraint matching 20 patients from one matching
 /// 4,000 series. The plan counts the candidates each indexed constraint yields first (index ranges, capped) and
-/// lets only the most selective one drive the query; the others are checked per candidate row through the
+/// lets only the most selective one drive the query. Each other constraint is checked per candidate row: against
+/// the list of its matches, built once, when that list is short beside the candidates; otherwise through the
 /// `identifiers` primary key.
 struct FindPlan: Sendable {
     struct PostFilter: Sendable {
@@ -123,21 +124,36 @@ struct FindPlan: Sendable {
         }
     }
 
+    /// How the indexed constraints are used: the one that drives (nil without indexed constraints) and the others
+    /// whose matches are listed once rather than probed per candidate.
+    struct Strategy: Equatable, Sendable {
+        var driver: Int?
+        var listed: Set<Int> = []
+    }
+
     /// The constraint yielding the fewest candidates at the query level, or nil without indexed constraints.
+    func driver(_ db: Database) throws -> Int? { try strategy(db).driver }
+
+    /// Chooses the driver and, for every other constraint, how candidates are checked against it.
     ///
     /// Each constraint's matches are counted (up to `countCap`). A match on an ancestor stands for its descendants
     /// at the query level, and how many those are varies (2 studies per patient in one archive, 40 series per
     /// study in another): they are counted under a sample of the matches rather than guessed.
-    func driver(_ db: Database) throws -> Int? {
-        guard indexed.count > 1 else { return indexed.isEmpty ? nil : 0 }
+    ///
+    /// A probe through the primary key costs a B-tree descent per candidate, while a listed constraint costs one
+    /// index range read and then a lookup in a small in-memory table: listing wins while the matches number fewer
+    /// than `listFactor` times the candidates.
+    func strategy(_ db: Database) throws -> Strategy {
+        guard indexed.count > 1 else { return Strategy(driver: indexed.isEmpty ? nil : 0) }
         var best: (index: Int, candidates: Double)?
+        // Matches of each constraint counted so far, and whether counting stopped at its cap.
+        var counted: [Int: (count: Int, capped: Bool)] = [:]
         for (i, c) in indexed.enumerated() {
             // Every match has at least one descendant, so a constraint matching as many as the best one's
             // candidates cannot beat it: counting stops there.
             let cap = best.map { min(Self.countCap, Int($0.candidates) + 1) } ?? Self.countCap
-            let arguments: StatementArguments = StatementArguments(c.arguments)
-            let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(cap))",
-                                         arguments: arguments) ?? 0
+            let count = try Self.count(db, c, cap: cap)
+            counted[i] = (count, count >= cap)
             if best != nil, count >= cap { continue }
             var candidates = Double(count)
             if c.depth > 0, count > 0 {
@@ -145,20 +161,43 @@ struct FindPlan: Sendable {
                 var below = "SELECT * FROM (\(c.matching) LIMIT \(sample))"
                 for _ in 0 ..< c.depth { below = "SELECT id FROM resources WHERE parentId IN (\(below))" }
                 let descendants = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(below) LIMIT \(Self.countCap))",
-                                                   arguments: arguments) ?? 0
+                                                   arguments: StatementArguments(c.arguments)) ?? 0
                 candidates *= max(1, Double(descendants) / Double(sample))
             }
             if let best, best.candidates <= candidates { continue }
             best = (i, candidates)
             if count == 0 { break }
         }
-        return best?.index
+        guard let best else { return Strategy(driver: nil) }
+        var strategy = Strategy(driver: best.index)
+        guard best.candidates > 0 else { return strategy }
+        let worthListing = Int(min(Double(Self.listFactor) * best.candidates, Double(Int32.max)))
+        for (i, c) in indexed.enumerated() where i != best.index {
+            var matches = counted[i]
+            if let known = matches, known.capped, known.count <= worthListing {
+                // Counting stopped below the bound that decides: count up to it.
+                let count = try Self.count(db, c, cap: worthListing + 1)
+                matches = (count, count > worthListing)
+            }
+            if let matches, !matches.capped, matches.count <= worthListing { strategy.listed.insert(i) }
+        }
+        return strategy
+    }
+
+    /// How many resources match `c`, counting no further than `cap`.
+    private static func count(_ db: Database, _ c: IndexedConstraint, cap: Int) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(cap))",
+                         arguments: StatementArguments(c.arguments)) ?? 0
     }
 
     /// How many of an ancestor constraint's matches have their descendants counted for its fan-out.
     static let fanOutSample = 16
 
-    func sql(driver: Int?) -> (String, StatementArguments) {
+    /// A constraint with up to this many matches per candidate of the driver is checked against its list of matches.
+    static let listFactor = 16
+
+    func sql(_ strategy: Strategy) -> (String, StatementArguments) {
+        let driver = strategy.driver
         var select = "SELECT r0.publicId"
         for d in blobDepths { select += ", r\(d).mainTags AS tags\(d)" }
         var sql = select + " FROM resources r0"
@@ -170,7 +209,14 @@ struct FindPlan: Sendable {
         var conditions = [driver == nil ? "r0.level = ?" : "+r0.level = ?"]
         args.append(level.rawValue)
         for (i, c) in indexed.enumerated() {
-            conditions.append(i == driver ? "r\(c.depth).id IN (\(c.matching))" : c.filter(on: "r\(c.depth)"))
+            if i == driver {
+                conditions.append("r\(c.depth).id IN (\(c.matching))")
+            } else if strategy.listed.contains(i) {
+                // `+` keeps the list from driving: SQLite builds it once and looks each candidate up in it.
+                conditions.append("+r\(c.depth).id IN (\(c.matching))")
+            } else {
+                conditions.append(c.filter(on: "r\(c.depth)"))
+            }
             args += c.arguments as [any DatabaseValueConvertible]
         }
         sql += " WHERE " + conditions.joined(separator: " AND ") + " ORDER BY r0.id"
@@ -184,7 +230,7 @@ struct FindPlan: Sendable {
     }
 
     func run(_ db: Database) throws -> [String] {
-        let (sql, arguments) = sql(driver: try driver(db))
+        let (sql, arguments) = sql(try strategy(db))
         if postFilters.isEmpty { return try String.fetchAll(db, sql: sql, arguments: arguments) }
         var out: [String] = []
         var skipped = 0

@@ -349,6 +349,43 @@ import Testing
         #expect(try await index.find(query).count == 1)
     }
 
+    @Test func constraintsBesideTheDriverAreListedOnlyWhenTheirMatchesAreFew() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        var n = 0
+        func add(_ patient: String, _ name: String, _ date: String, modality: String = "CT") async throws {
+            n += 1
+            _ = try await index.store(makeInstance(patient: patient, study: "7.\(n)", series: "7.\(n).1", sop: "7.\(n).1.1",
+                                                   patientName: name, studyDate: date, modality: modality),
+                                      overwrite: false)
+        }
+        // One RARE patient: 1 candidate study. 2020 has 3 studies, a few per candidate: the date is listed.
+        try await add("R1", "RARE^ONE", "20200101")
+        try await add("C1", "COMMON^1", "20200202", modality: "MR")
+        try await add("C2", "COMMON^2", "20200303")
+        let query = FindQuery(level: .study, constraints: [.studyDate: .range(lower: "20200101", upper: "20201231"),
+                                                           .patientName: .wildcard("RARE*")],
+                              modalitiesInStudy: ["CT"])
+        let plan = try FindPlan(query)
+        #expect(plan.indexed.map(\.depth) == [0, 1, 0], "StudyDate, the patient's name, then the modalities")
+        func strategy() async throws -> FindPlan.Strategy {
+            try await index.pool.read { db in try plan.strategy(db) }
+        }
+        #expect(try await strategy() == FindPlan.Strategy(driver: 1, listed: [0, 2]))
+        // 17 more studies of 2020: 20 matches for the one candidate, past the 16 worth listing; the modality CT
+        // (19 studies) is past it too. Both are now probed per candidate.
+        for c in 3 ... 19 { try await add("C\(c)", "COMMON^\(c)", "20200404") }
+        #expect(try await strategy() == FindPlan.Strategy(driver: 1, listed: []))
+        // The answer is the same whichever way each constraint is checked.
+        let expected = try await index.find(query)
+        #expect(expected.count == 1)
+        for listed in [[], [0], [2], [0, 2]] as [Set<Int>] {
+            let (sql, arguments) = plan.sql(FindPlan.Strategy(driver: 1, listed: listed))
+            let found = try await index.pool.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
+            #expect(found == expected, "listed: \(listed)")
+        }
+    }
+
     @Test func statisticsPerResource() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()
