@@ -1,3 +1,4 @@
+import Foundation
 import DICOM
 internal import GRDB
 
@@ -158,10 +159,11 @@ struct FindPlan: Sendable {
             var candidates = Double(count)
             if c.depth > 0, count > 0 {
                 let sample = min(count, Self.fanOutSample)
-                var below = "SELECT * FROM (\(c.matching) LIMIT \(sample))"
+                var below = "SELECT * FROM (\(c.matching) LIMIT ?)"
                 for _ in 0 ..< c.depth { below = "SELECT id FROM resources WHERE parentId IN (\(below))" }
-                let descendants = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(below) LIMIT \(Self.countCap))",
-                                                   arguments: StatementArguments(c.arguments)) ?? 0
+                let descendants = try Int.fetchOne(
+                    Self.statement(db, "SELECT count(*) FROM (\(below) LIMIT ?)"),
+                    arguments: StatementArguments(c.arguments + [sample, Self.countCap])) ?? 0
                 candidates *= max(1, Double(descendants) / Double(sample))
             }
             if let best, best.candidates <= candidates { continue }
@@ -186,8 +188,8 @@ struct FindPlan: Sendable {
 
     /// How many resources match `c`, counting no further than `cap`.
     private static func count(_ db: Database, _ c: IndexedConstraint, cap: Int) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(c.matching) LIMIT \(cap))",
-                         arguments: StatementArguments(c.arguments)) ?? 0
+        try Int.fetchOne(Self.statement(db, "SELECT count(*) FROM (\(c.matching) LIMIT ?)"),
+                         arguments: StatementArguments(c.arguments + [cap])) ?? 0
     }
 
     /// How many of an ancestor constraint's matches have their descendants counted for its fan-out.
@@ -229,12 +231,22 @@ struct FindPlan: Sendable {
         return (sql, StatementArguments(args))
     }
 
+    /// A prepared statement for `sql`, kept for the next find of the same shape: preparing (parse, plan, GRDB's
+    /// authorizer) cost as much as running a selective find. Values and limits are arguments, so the texts are few;
+    /// past `shapes.capacity` distinct texts, new ones are prepared each time, which bounds the memory held.
+    static func statement(_ db: Database, _ sql: String) throws -> Statement {
+        shapes.admits(sql) ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+    }
+
+    /// The find statement texts each connection keeps prepared, at most 512.
+    static let shapes = StatementShapes(capacity: 512)
+
     func run(_ db: Database) throws -> [String] {
         let (sql, arguments) = sql(try strategy(db))
-        if postFilters.isEmpty { return try String.fetchAll(db, sql: sql, arguments: arguments) }
+        if postFilters.isEmpty { return try String.fetchAll(Self.statement(db, sql), arguments: arguments) }
         var out: [String] = []
         var skipped = 0
-        let cursor = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        let cursor = try Row.fetchCursor(Self.statement(db, sql), arguments: arguments)
         while let row = try cursor.next() {
             var tagsByDepth: [Int: MainTags] = [:]
             for d in blobDepths { tagsByDepth[d] = try MainTagsCodec.decode(row["tags\(d)"]) }
@@ -248,5 +260,24 @@ struct FindPlan: Sendable {
             if let limit, out.count >= limit { break }
         }
         return out
+    }
+}
+
+/// Which statement texts may be kept prepared: the first `capacity` distinct ones seen, and no others.
+final class StatementShapes: @unchecked Sendable {
+    let capacity: Int
+    private let lock = NSLock()
+    private var known = Set<String>()
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// True when `sql` is one of the kept texts, admitting it if there is room.
+    func admits(_ sql: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if known.contains(sql) { return true }
+        guard known.count < capacity else { return false }
+        known.insert(sql)
+        return true
     }
 }

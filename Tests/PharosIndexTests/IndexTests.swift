@@ -386,6 +386,30 @@ import Testing
         }
     }
 
+    @Test func findStatementsArePreparedOnceAndOnlyForABoundedSetOfTexts() async throws {
+        let shapes = StatementShapes(capacity: 2)
+        #expect(shapes.admits("A") && shapes.admits("B") && shapes.admits("A"))
+        #expect(!shapes.admits("C"), "a third text is past the capacity")
+        #expect(shapes.admits("B"))
+        // A kept statement runs again with other values and limits and answers for them, not for its first run.
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        for (n, name) in ["ANNA", "ANNE", "BOB"].enumerated() {
+            _ = try await index.store(makeInstance(patient: "P\(n)", study: "6.\(n)", series: "6.\(n).1", sop: "6.\(n).1.1",
+                                                   patientName: name), overwrite: false)
+        }
+        func names(_ pattern: String, limit: Int? = nil, since: Int = 0) async throws -> Int {
+            try await index.find(FindQuery(level: .patient, constraints: [.patientName: .wildcard(pattern)],
+                                           since: since, limit: limit)).count
+        }
+        #expect(try await names("AN*") == 2)
+        #expect(try await names("B*") == 1)
+        #expect(try await names("AN*", limit: 1) == 1)
+        #expect(try await names("AN*", since: 1) == 1)
+        #expect(try await names("*") == 3)
+        #expect(try await names("AN*") == 2)
+    }
+
     @Test func statisticsPerResource() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()

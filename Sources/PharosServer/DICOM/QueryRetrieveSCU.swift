@@ -18,7 +18,7 @@ struct QueryRetrieveSCU: Sendable {
         var counts = SubOperationCounts()
 
         func json(_ format: OrthancJSONOptions.Format = .short) -> JSONValue {
-            var members: [(String, JSONValue)] = [
+            let members: [(String, JSONValue)] = [
                 ("Description", "REST API"),
                 ("LocalAet", .string(localAet)),
                 ("Query", .array(query.map { $0.orthancJSON(format: format) })),

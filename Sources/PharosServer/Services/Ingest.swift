@@ -76,7 +76,7 @@ struct Ingest: Sendable {
         do {
             identifiers = try ResourceIdentifiers(dataSet: dataSet)
         } catch {
-            throw RESTError(.badFileFormat, (error as? DICOMError)?.reason ?? "\(error)")
+            throw RESTError(.badFileFormat, error.reason)
         }
         let fallback = SpecificCharacterSet(orthancEncoding: configuration.defaultEncoding) ?? .default
         let cs = dataSet.specificCharacterSet(inheriting: fallback)
