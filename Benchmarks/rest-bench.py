@@ -178,10 +178,15 @@ def upload(port: int, blobs: list[bytes], workers: int) -> tuple[float, dict]:
     return time.perf_counter() - start, outcomes
 
 
-def time_query(port: int, method: str, path: str, body: dict | None, runs: int, budget: float) -> tuple[float, int, str]:
-    """Median seconds of `runs` requests on one keep-alive connection (after a warm-up), the answer's item count."""
-    payload = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"} if payload else {}
+def time_query(port: int, method: str, path: str, body: dict | str | None, runs: int,
+               budget: float) -> tuple[float, int, str]:
+    """Median seconds of `runs` requests on one keep-alive connection (after a warm-up), the answer's item count.
+    A text body is sent as it is (/tools/lookup), anything else as JSON."""
+    if isinstance(body, str):
+        payload, headers = body.encode(), {"Content-Type": "text/plain"}
+    else:
+        payload = json.dumps(body).encode() if body is not None else None
+        headers = {"Content-Type": "application/json"} if payload else {}
     conn = http.client.HTTPConnection(HOST, port, timeout=300)
     times = []
     count, problem = -1, ""
@@ -346,6 +351,7 @@ def main() -> None:
         ("find series: Modality CT, date 2015-2019", "POST", "/tools/find",
          {"Level": "Series", "Query": {"Modality": "CT", "StudyDate": "20150101-20191231"}}),
         ("GET /studies?expand (all studies)", "GET", "/studies?expand", None),
+        ("POST /tools/lookup PatientID", "POST", "/tools/lookup", "BENCH000500"),
     ]
     # Study-level C-FIND over DICOM with DCMTK's findscu: a new process and association per query, as a modality's
     # query does, then the time each further query adds on one association (without findscu's start-up).

@@ -6,7 +6,7 @@ extension SQLiteIndex {
     /// the seq of the last change returned, or the highest seq in the log when none is returned.
     public func changes(since: Int64, limit: Int) async throws -> (changes: [Change], done: Bool, last: Int64) {
         let page = try await read("read the changes") { db -> ChangePage in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?",
+            let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM changes WHERE seq > ? ORDER BY seq LIMIT ?"),
                                         arguments: [since, max(0, limit) + 1])
             let list = try rows.prefix(max(0, limit)).map(Self.change)
             let done = rows.count <= max(0, limit)
@@ -14,7 +14,7 @@ extension SQLiteIndex {
             if let l = list.last?.seq {
                 last = l
             } else {
-                last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM changes") ?? 0
+                last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM changes")) ?? 0
             }
             return ChangePage(changes: list, done: done, last: last)
         }
@@ -23,7 +23,7 @@ extension SQLiteIndex {
 
     public func lastChange() async throws -> Change? {
         try await read("read the last change") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM changes ORDER BY seq DESC LIMIT 1").map(Self.change)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM changes ORDER BY seq DESC LIMIT 1")).map(Self.change)
         }
     }
 

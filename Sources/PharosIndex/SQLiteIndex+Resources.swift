@@ -108,8 +108,9 @@ extension SQLiteIndex {
 
     public func list(_ level: ResourceLevel, since: Int, limit: Int?) async throws -> [String] {
         try await read("list resources") { db in
-            try String.fetchAll(db, sql: "SELECT publicId FROM resources WHERE level = ? ORDER BY id LIMIT ? OFFSET ?",
-                                arguments: [level.rawValue, limit ?? -1, max(0, since)])
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT publicId FROM resources WHERE level = ? ORDER BY id LIMIT ? OFFSET ?"),
+                arguments: [level.rawValue, limit ?? -1, max(0, since)])
         }
     }
 
@@ -125,7 +126,7 @@ extension SQLiteIndex {
                 }
             }
             sql += " WHERE t\(level.rawValue).publicId = ? AND t\(level.rawValue).level = ? ORDER BY t\(target.rawValue).id"
-            return try String.fetchAll(db, sql: sql, arguments: [publicID, level.rawValue])
+            return try String.fetchAll(db.cachedStatement(sql: sql), arguments: [publicID, level.rawValue])
         }
     }
 
@@ -139,7 +140,7 @@ extension SQLiteIndex {
 
     public func level(of publicID: String) async throws -> ResourceLevel? {
         try await read("find the level of a resource") { db in
-            try Int.fetchOne(db, sql: "SELECT level FROM resources WHERE publicId = ?", arguments: [publicID])
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT level FROM resources WHERE publicId = ?"), arguments: [publicID])
                 .flatMap(ResourceLevel.init(rawValue:))
         }
     }
@@ -148,10 +149,11 @@ extension SQLiteIndex {
         let found = try await read("look up an identifier") { db -> [StableItem] in
             var out: [StableItem] = []
             for level in ResourceLevel.allCases {
-                let rows = try Row.fetchAll(db, sql: """
+                // `+r.level`: ordered by id, SQLite would rather walk the whole level than seek the value.
+                let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT r.publicId FROM identifiers i JOIN resources r ON r.id = i.resourceId
-                    WHERE i.tag = ? AND i.value = ? AND r.level = ? ORDER BY r.id
-                    """, arguments: [Int64(level.identifierTag.rawValue), value, level.rawValue])
+                    WHERE i.tag = ? AND i.value = ? AND +r.level = ? ORDER BY r.id
+                    """), arguments: [Int64(level.identifierTag.rawValue), value, level.rawValue])
                 out += rows.map { StableItem(level: level, publicID: $0["publicId"]) }
             }
             return out

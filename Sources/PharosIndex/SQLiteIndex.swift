@@ -81,11 +81,13 @@ public final class SQLiteIndex: Index {
 
     public func metadata(_ level: ResourceLevel, _ publicID: String) async throws -> [MetadataKind: String] {
         try await read("read metadata") { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, lastUpdate FROM resources WHERE publicId = ? AND level = ?",
+            let sql = "SELECT id, lastUpdate FROM resources WHERE publicId = ? AND level = ?"
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: sql),
                                              arguments: [publicID, level.rawValue]) else { return [:] }
             let id: Int64 = row["id"]
             var out: [MetadataKind: String] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT kind, value FROM metadata WHERE resourceId = ?", arguments: [id]) {
+            let metadata = try db.cachedStatement(sql: "SELECT kind, value FROM metadata WHERE resourceId = ?")
+            for r in try Row.fetchAll(metadata, arguments: [id]) {
                 out[MetadataKind(rawValue: r["kind"])] = r["value"]
             }
             if level != .instance, let t: Double = row["lastUpdate"] { out[.lastUpdate] = Timestamp.format(t) }
@@ -117,7 +119,7 @@ public final class SQLiteIndex: Index {
 
     public func globalProperty(_ key: String) async throws -> String? {
         try await read("read a global property") { db in
-            try String.fetchOne(db, sql: "SELECT value FROM globals WHERE key = ?", arguments: [key])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM globals WHERE key = ?"), arguments: [key])
         }
     }
 
@@ -132,17 +134,17 @@ public final class SQLiteIndex: Index {
     public func attachments(_ level: ResourceLevel, _ publicID: String) async throws -> [Attachment] {
         try await read("read attachments") { db in
             guard let id = try Self.internalID(db, level, publicID) else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT * FROM attachments WHERE resourceId = ? ORDER BY kind",
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM attachments WHERE resourceId = ? ORDER BY kind"),
                                     arguments: [id]).map(Self.attachment)
         }
     }
 
     public func header(ofInstance publicID: String) async throws -> [UInt8]? {
         try await read("read an instance header") { db in
-            let data = try Data.fetchOne(db, sql: """
+            let data = try Data.fetchOne(db.cachedStatement(sql: """
                 SELECT h.header FROM headers h JOIN resources r ON r.id = h.resourceId
                 WHERE r.publicId = ? AND r.level = 3
-                """, arguments: [publicID])
+                """), arguments: [publicID])
             return data.map { [UInt8]($0) }
         }
     }
@@ -158,21 +160,21 @@ public final class SQLiteIndex: Index {
 
     public func oldestRecyclablePatient(excluding publicID: String?) async throws -> String? {
         try await read("choose a patient to recycle") { db in
-            try String.fetchOne(db, sql: """
+            try String.fetchOne(db.cachedStatement(sql: """
                 SELECT publicId FROM resources WHERE level = 0 AND isProtected = 0 AND publicId IS NOT ?
                 ORDER BY recycleOrder, id LIMIT 1
-                """, arguments: [publicID])
+                """), arguments: [publicID])
         }
     }
 
     public func markStable(olderThan age: Double) async throws -> [(level: ResourceLevel, publicID: String)] {
         let now = Timestamp.now()
         let list = try await write("mark resources as stable") { db -> [StableItem] in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, level, publicId FROM resources
                 WHERE isStable = 0 AND level < 3 AND lastUpdate <= ?
                 ORDER BY level DESC, id
-                """, arguments: [now - age])
+                """), arguments: [now - age])
             let date = Timestamp.format(now)
             var out: [StableItem] = []
             for row in rows {
