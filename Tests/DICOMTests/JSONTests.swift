@@ -78,6 +78,48 @@ private func le<T: FixedWidthInteger>(_ values: [T]) -> [UInt8] {
         }
     }
 
+    @Test func streamWriterWritesWhatTheTreeWrites() {
+        // Objects with strings (escapes, non-ASCII), string arrays (empty, one, several), nested and empty objects,
+        // and other values; written member by member, then as a tree, in both layouts.
+        let objects: [[(String, JSONValue)]] = [
+            [("A", "x"), ("B", .array([])), ("C", .array(["1", "2", "3"])), ("D", .object(JSONObject())),
+             ("E", ["F": "g", "H": .array(["é\u{1F600}"])]), ("I", .integer(-7)), ("J", .null), ("K", .bool(true))],
+            [("Name", "quote \" back\\slash\ttab\u{1}"), ("One", .array(["only"])), ("Z", .double(0.5))],
+        ]
+        func tree(_ members: [(String, JSONValue)]) -> JSONValue {
+            var o = JSONObject()
+            for (k, v) in members { o.appendNew(k, v) }
+            return .object(o)
+        }
+        func stream(_ members: [(String, JSONValue)], _ w: inout JSONStreamWriter) {
+            w.beginObject()
+            for (key, value) in members {
+                w.key(key)
+                switch value {
+                case .string(let text): w.string(text)
+                case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): w.strings(items.compactMap(\.stringValue))
+                case .object(let o) where o.isEmpty: w.emptyObject()
+                default: w.value(value)
+                }
+            }
+            w.endObject()
+        }
+        for options in [JSONWriteOptions.orthanc, .compact] {
+            var single = JSONStreamWriter(options: options)
+            stream(objects[0], &single)
+            #expect(single.bytes == tree(objects[0]).serializedBytes(options), "pretty \(options.pretty)")
+            var fragment = JSONStreamWriter(options: options)
+            fragment.beginFragment()
+            for members in objects {
+                fragment.element()
+                stream(members, &fragment)
+            }
+            fragment.endFragment()
+            #expect(JSONValue.joinedArray([fragment.bytes], options)
+                    == JSONValue.array(objects.map(tree)).serializedBytes(options), "pretty \(options.pretty)")
+        }
+    }
+
     @Test func objectReplacesDuplicateKeysInPlace() {
         var o = JSONObject()
         for i in 0 ..< 20 { o["k\(i)"] = .integer(Int64(i)) }

@@ -38,6 +38,10 @@ import Testing
                     continue
                 }
                 #expect(!tags.isEmpty && tags.keys == tags.sortedByKey().keys, "\(level) \(format) main tags")
+                // Listings write the same text without building the tree.
+                let streamed = try await presenter.expandedJSON(level, [id], format: format)
+                #expect(streamed == (try await presenter.expand(level, [id], format: format).serializedBytes(.orthanc)),
+                        "\(level) \(format) streamed")
             }
         }
     }
@@ -61,7 +65,7 @@ import Testing
         let presenter = ResourcePresenter(index: index)
         let ids = try await index.list(.series, since: 0, limit: nil)
         #expect(ids.count == 600 && ResourcePresenter.chunkCount(ids.count) == min(4, ProcessInfo.processInfo.activeProcessorCount))
-        for format in [TagFormat.human, .full] {
+        for format in [TagFormat.human, .short, .full] {
             let whole = try await presenter.expand(.series, ids, format: format).serializedBytes(.orthanc)
             #expect(try await presenter.expandedJSON(.series, ids, format: format) == whole)
         }

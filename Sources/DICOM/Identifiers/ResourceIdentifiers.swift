@@ -6,11 +6,25 @@ public struct ResourceIdentifiers: Sendable, Hashable {
     public let seriesInstanceUID: String
     public let sopInstanceUID: String
 
+    /// The patient's identifier.
+    public let patient: String
+    /// The study's identifier.
+    public let study: String
+    /// The series' identifier.
+    public let series: String
+    /// The instance's identifier.
+    public let instance: String
+
     public init(patientID: String, studyInstanceUID: String, seriesInstanceUID: String, sopInstanceUID: String) {
         self.patientID = Self.clean(patientID)
         self.studyInstanceUID = Self.clean(studyInstanceUID)
         self.seriesInstanceUID = Self.clean(seriesInstanceUID)
         self.sopInstanceUID = Self.clean(sopInstanceUID)
+        // Hashed once: an ingest reads each identifier several times.
+        patient = Self.hash([self.patientID])
+        study = Self.hash([self.patientID, self.studyInstanceUID])
+        series = Self.hash([self.patientID, self.studyInstanceUID, self.seriesInstanceUID])
+        instance = Self.hash([self.patientID, self.studyInstanceUID, self.seriesInstanceUID, self.sopInstanceUID])
     }
 
     /// Takes the four identifiers of `dataSet`; nil (with the missing tag) when a UID is absent or empty.
@@ -31,11 +45,6 @@ public struct ResourceIdentifiers: Sendable, Hashable {
 
     /// Orthanc trims white space (and NUL padding) around the identifiers before hashing.
     static func clean(_ s: String) -> String { s.trimmingCharacters(in: " \0\t\r\n") }
-
-    public var patient: String { Self.hash([patientID]) }
-    public var study: String { Self.hash([patientID, studyInstanceUID]) }
-    public var series: String { Self.hash([patientID, studyInstanceUID, seriesInstanceUID]) }
-    public var instance: String { Self.hash([patientID, studyInstanceUID, seriesInstanceUID, sopInstanceUID]) }
 
     /// The identifier of the resource at `level`.
     public func id(at level: ResourceLevel) -> String {

@@ -69,7 +69,8 @@ struct JSONWriter {
     let options: JSONWriteOptions
     var out: [UInt8] = []
     private var indentation: [UInt8] = []
-    private var indented = true
+    /// True when the next value starts where a line has just been indented for it.
+    var indented = true
 
     init(options: JSONWriteOptions) {
         self.options = options
@@ -81,7 +82,7 @@ struct JSONWriter {
         writeValue(value)
     }
 
-    private mutating func writeValue(_ value: JSONValue) {
+    mutating func writeValue(_ value: JSONValue) {
         switch value {
         case .null: out += Self.nullBytes
         case .bool(let b): out += b ? Self.trueBytes : Self.falseBytes
@@ -181,29 +182,29 @@ struct JSONWriter {
         writeWithIndent("}")
     }
 
-    private static let colon = Array(" : ".utf8)
+    static let colon = Array(" : ".utf8)
 
-    private mutating func push(_ text: StaticString) {
+    mutating func push(_ text: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    private mutating func writeWithIndent(_ text: StaticString) {
+    mutating func writeWithIndent(_ text: StaticString) {
         if !indented { writeIndent() }
         push(text)
         indented = false
     }
 
-    private mutating func writeIndent() {
+    mutating func writeIndent() {
         out.append(UInt8(ascii: "\n"))
         out += indentation
     }
 
-    private mutating func indent() { indentation += [0x20, 0x20, 0x20] }
-    private mutating func unindent() { indentation.removeLast(min(3, indentation.count)) }
+    mutating func indent() { indentation += [0x20, 0x20, 0x20] }
+    mutating func unindent() { indentation.removeLast(min(3, indentation.count)) }
 
     private static let hex = Array("0123456789abcdef".utf8)
 
-    private mutating func writeString(_ s: String) {
+    mutating func writeString(_ s: String) {
         out.append(UInt8(ascii: "\""))
         let escapeNonASCII = options.escapeNonASCII
         // Most strings (keys, UIDs, dates, codes) need no escape: their bytes go out as they are.

@@ -13,37 +13,49 @@ enum TagFormat: Sendable {
 
     func render(_ tags: MainTags) -> JSONValue {
         var object = JSONObject()
+        for (key, tag, value) in members(tags) {
+            object.appendNew(key, self == .full ? Self.fullValue(tag, value) : .string(value))
+        }
+        return .object(object)
+    }
+
+    /// `render`'s text, written straight into `writer`.
+    func write(_ tags: MainTags, into writer: inout JSONStreamWriter) {
+        let members = members(tags)
+        guard !members.isEmpty else { writer.emptyObject(); return }
+        writer.beginObject()
+        for (key, tag, value) in members {
+            writer.key(key)
+            if self == .full { writer.value(Self.fullValue(tag, value)) } else { writer.string(value) }
+        }
+        writer.endObject()
+    }
+
+    private static func fullValue(_ tag: Tag, _ value: String) -> JSONValue {
+        ["Name": .string(DataDictionary.name(for: tag)), "Type": "String", "Value": .string(value)]
+    }
+
+    /// The members of `tags` in this format, keyed by name or by `gggg,eeee`, in the order the writer sorts them to
+    /// (so that it does not sort them again).
+    private func members(_ tags: MainTags) -> [(key: String, tag: Tag, value: String)] {
         switch self {
         case .human:
-            // Members in the order the writer sorts them to, so that it does not sort them again: each known main
-            // tag's place in a table named and ordered once, anything else by sorting on names.
-            var ranked: [(rank: Int, value: String)] = []
+            // Each known main tag's place in a table named and ordered once, anything else by sorting on names.
+            var ranked: [(rank: Int, tag: Tag, value: String)] = []
             ranked.reserveCapacity(tags.count)
             for (tag, value) in tags {
                 guard let rank = Self.rank(of: tag) else { break }
-                ranked.append((rank, value))
+                ranked.append((rank, tag, value))
             }
             if ranked.count == tags.count {
                 ranked.sort { $0.rank < $1.rank }
-                for (rank, value) in ranked { object.appendNew(Self.byName[rank].1, .string(value)) }
-            } else {
-                for (tag, value) in tags.sorted(by: { Self.nameOrder($0.key, $1.key) }) {
-                    object.appendNew(DataDictionary.name(for: tag), .string(value))
-                }
+                return ranked.map { (Self.byName[$0.rank].1, $0.tag, $0.value) }
             }
+            return tags.sorted(by: { Self.nameOrder($0.key, $1.key) }).map { (DataDictionary.name(for: $0.key), $0.key, $0.value) }
         case .short, .full:
             // "gggg,eeee" in lower-case hexadecimal sorts as the tag numbers do.
-            for (tag, value) in tags.sorted(by: { $0.key < $1.key }) {
-                let key = tag.hex(separator: ",")
-                if self == .short {
-                    object.appendNew(key, .string(value))
-                } else {
-                    object.appendNew(key, ["Name": .string(DataDictionary.name(for: tag)), "Type": "String",
-                                           "Value": .string(value)])
-                }
-            }
+            return tags.sorted(by: { $0.key < $1.key }).map { ($0.key.hex(separator: ","), $0.key, $0.value) }
         }
-        return .object(object)
     }
 
     /// Main tags by the UTF-8 bytes of their names, from a table ranked once (an integer comparison per pair);
@@ -126,6 +138,28 @@ struct ResourcePresenter: Sendable {
         return out
     }
 
+    /// `expandedItems` as an array fragment (`JSONValue.arrayFragment`), written without the `JSONValue` tree when
+    /// no requested tags are asked for.
+    private func expandedFragment(_ level: ResourceLevel, _ ids: [String], format: TagFormat, requestedTags: [Tag],
+                                  instanceData: InstanceData?, options: JSONWriteOptions) async throws -> [UInt8] {
+        guard requestedTags.isEmpty else {
+            let items = try await expandedItems(level, ids, format: format, requestedTags: requestedTags,
+                                                instanceData: instanceData)
+            return JSONValue.arrayFragment(items, options)
+        }
+        let records = try await index.resources(level, ids)
+        var statuses: [String?] = []
+        if level == .series { for r in records { statuses.append(try await seriesStatus(r)) } }
+        var writer = JSONStreamWriter(options: options)
+        writer.beginFragment()
+        for (i, r) in records.enumerated() {
+            writer.element()
+            Self.write(r, format: format, status: level == .series ? statuses[i] : nil, into: &writer)
+        }
+        writer.endFragment()
+        return writer.bytes
+    }
+
     /// `expand`'s answer as Orthanc's JSON text. A long list is read and written in chunks on several threads at
     /// once (the index has concurrent readers): listing thousands of resources is the one answer that keeps a core
     /// busy for tens of milliseconds. The text is the same byte for byte.
@@ -134,17 +168,17 @@ struct ResourcePresenter: Sendable {
         let options = JSONWriteOptions.orthanc
         let chunks = Self.chunkCount(ids.count)
         guard chunks > 1 else {
-            return try await expand(level, ids, format: format, requestedTags: requestedTags,
-                                    instanceData: instanceData).serializedBytes(options)
+            let fragment = try await expandedFragment(level, ids, format: format, requestedTags: requestedTags,
+                                                      instanceData: instanceData, options: options)
+            return JSONValue.joinedArray([fragment], options)
         }
         let size = (ids.count + chunks - 1) / chunks
         let fragments = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
             for c in 0 ..< chunks where c * size < ids.count {
                 let part = Array(ids[c * size ..< min(ids.count, (c + 1) * size)])
                 group.addTask {
-                    let items = try await expandedItems(level, part, format: format, requestedTags: requestedTags,
-                                                        instanceData: instanceData)
-                    return (c, JSONValue.arrayFragment(items, options))
+                    (c, try await expandedFragment(level, part, format: format, requestedTags: requestedTags,
+                                                   instanceData: instanceData, options: options))
                 }
             }
             var out = [[UInt8]](repeating: [], count: chunks)
@@ -166,41 +200,81 @@ struct ResourcePresenter: Sendable {
 
     func json(_ r: ResourceRecord, format: TagFormat, requestedTags: [Tag] = [],
               instanceData: InstanceData? = nil) async throws -> JSONValue {
-        // Members are appended in the byte order of their keys, the order the writer puts them in: it then has
-        // neither duplicates to look for nor a sort to do.
-        var o = JSONObject()
-        let children: JSONValue = .array(r.childrenIDs.map { .string($0) })
-        if r.level == .series {
-            o.appendNew("ExpectedNumberOfInstances", r.expectedInstances.map { .integer(Int64($0)) } ?? .null)
-        }
-        if r.level == .instance {
-            o.appendNew("FileSize", .integer(r.dicomAttachment?.uncompressedSize ?? 0))
-            o.appendNew("FileUuid", .string(r.dicomAttachment?.uuid ?? ""))
-        }
-        o.appendNew("ID", .string(r.publicID))
-        if r.level == .instance {
-            o.appendNew("IndexInSeries", r.indexInSeries.map { .integer(Int64($0)) } ?? .null)
-        }
-        if r.level == .series { o.appendNew("Instances", children) }
-        if r.level != .instance { o.appendNew("IsStable", .bool(r.isStable)) }
-        o.appendNew("Labels", .array(r.labels.map { .string($0) }))
-        if r.level != .instance, !r.lastUpdate.isEmpty { o.appendNew("LastUpdate", .string(r.lastUpdate)) }
-        o.appendNew("MainDicomTags", format.render(r.mainTags))
-        if let parent = r.parentID, let parentLevel = r.level.parent {
-            o.appendNew("Parent" + parentLevel.name, .string(parent))
-        }
-        if r.level == .study { o.appendNew("PatientMainDicomTags", format.render(r.patientMainTags)) }
+        var requested: JSONValue?
         if !requestedTags.isEmpty, let instanceData {
-            o.appendNew("RequestedTags", try await self.requestedTags(r, requestedTags, format: format, data: instanceData))
+            requested = try await self.requestedTags(r, requestedTags, format: format, data: instanceData)
         }
+        let status = r.level == .series ? try await seriesStatus(r) : nil
+        var o = JSONObject()
+        for (key, field) in Self.fields(r, status: status, requested: requested) {
+            switch field {
+            case .string(let v): o.appendNew(key, .string(v))
+            case .strings(let v): o.appendNew(key, .array(v.map { .string($0) }))
+            case .tags(let v): o.appendNew(key, format.render(v))
+            case .value(let v): o.appendNew(key, v)
+            }
+        }
+        return .object(o)
+    }
+
+    /// `json`'s text for a record written straight into `writer`, with the series' status computed already
+    /// (requested tags are not written this way).
+    static func write(_ r: ResourceRecord, format: TagFormat, status: String?, into writer: inout JSONStreamWriter) {
+        writer.beginObject()
+        for (key, field) in fields(r, status: status, requested: nil) {
+            writer.key(key)
+            switch field {
+            case .string(let v): writer.string(v)
+            case .strings(let v): writer.strings(v)
+            case .tags(let v): format.write(v, into: &writer)
+            case .value(let v): writer.value(v)
+            }
+        }
+        writer.endObject()
+    }
+
+    /// A member of an expanded resource.
+    enum Field {
+        case string(String)
+        case strings([String])
+        case tags(MainTags)
+        case value(JSONValue)
+    }
+
+    /// The members of a resource's expanded object, in the byte order of their keys, the order the writer puts
+    /// them in: it then has neither duplicates to look for nor a sort to do.
+    static func fields(_ r: ResourceRecord, status: String?, requested: JSONValue?) -> [(String, Field)] {
+        var f: [(String, Field)] = []
+        f.reserveCapacity(12)
+        if r.level == .series {
+            f.append(("ExpectedNumberOfInstances", .value(r.expectedInstances.map { .integer(Int64($0)) } ?? .null)))
+        }
+        if r.level == .instance {
+            f.append(("FileSize", .value(.integer(r.dicomAttachment?.uncompressedSize ?? 0))))
+            f.append(("FileUuid", .string(r.dicomAttachment?.uuid ?? "")))
+        }
+        f.append(("ID", .string(r.publicID)))
+        if r.level == .instance {
+            f.append(("IndexInSeries", .value(r.indexInSeries.map { .integer(Int64($0)) } ?? .null)))
+        }
+        if r.level == .series { f.append(("Instances", .strings(r.childrenIDs))) }
+        if r.level != .instance { f.append(("IsStable", .value(.bool(r.isStable)))) }
+        f.append(("Labels", .strings(r.labels)))
+        if r.level != .instance, !r.lastUpdate.isEmpty { f.append(("LastUpdate", .string(r.lastUpdate))) }
+        f.append(("MainDicomTags", .tags(r.mainTags)))
+        if let parent = r.parentID, let parentLevel = r.level.parent {
+            f.append(("Parent" + parentLevel.name, .string(parent)))
+        }
+        if r.level == .study { f.append(("PatientMainDicomTags", .tags(r.patientMainTags))) }
+        if let requested { f.append(("RequestedTags", .value(requested))) }
         switch r.level {
-        case .patient: o.appendNew("Studies", children)
-        case .study: o.appendNew("Series", children)
-        case .series: o.appendNew("Status", .string(try await seriesStatus(r)))
+        case .patient: f.append(("Studies", .strings(r.childrenIDs)))
+        case .study: f.append(("Series", .strings(r.childrenIDs)))
+        case .series: f.append(("Status", .string(status ?? "Unknown")))
         case .instance: break
         }
-        o.appendNew("Type", .string(r.level.name))
-        return .object(o)
+        f.append(("Type", .string(r.level.name)))
+        return f
     }
 
     /// Orthanc's completeness of a series from ExpectedNumberOfInstances and the instances' IndexInSeries.
