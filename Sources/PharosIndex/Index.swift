@@ -7,6 +7,11 @@ public protocol Index: Sendable {
     /// in one transaction. With `overwrite`, an instance already present is replaced.
     func store(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome
 
+    /// `store` for an instance whose file is still being written. The index records the attachments once
+    /// `pending` has them, and commits only then; when it throws, nothing of the instance is kept. An idle index
+    /// does its own part meanwhile.
+    func store(_ instance: NewInstance, overwrite: Bool, pending: any PendingAttachments) async throws -> StoreOutcome
+
     /// True when the index holds the instance `publicID`. Blocking: for callers already off the event loops, such
     /// as the ingest on its storage thread, where an asynchronous read would add a hop each way to every store.
     func containsInstance(_ publicID: String) throws -> Bool
@@ -70,4 +75,12 @@ public protocol Index: Sendable {
     /// Global key-value properties (schema version, server identity …).
     func globalProperty(_ key: String) async throws -> String?
     func setGlobalProperty(_ key: String, _ value: String) async throws
+}
+
+/// Attachments whose files are still being written to the storage area.
+public protocol PendingAttachments: Sendable {
+    /// Suspends until the files are written, or failed to be.
+    func ready() async
+    /// The attachments, blocking until the files are on disk; throws when one could not be written.
+    func attachments() throws -> [Attachment]
 }

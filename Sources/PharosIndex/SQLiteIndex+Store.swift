@@ -4,8 +4,9 @@ internal import GRDB
 
 extension SQLiteIndex {
     /// Records one instance inside the caller's transaction (a savepoint of a group commit).
-    static func storeOne(_ db: Database, _ instance: NewInstance, overwrite: Bool, now: Double,
-                         date: String) throws -> StoreOutcome {
+    /// `pending`, when given, is called last and its attachments recorded beside the instance's own.
+    static func storeOne(_ db: Database, _ instance: NewInstance, overwrite: Bool, now: Double, date: String,
+                         attachments pending: (() throws -> [Attachment])? = nil) throws -> StoreOutcome {
         let ids = instance.identifiers
         var outcome = StoreOutcome.stored
         if let existing = try internalID(db, .instance, ids.instance) {
@@ -32,14 +33,6 @@ extension SQLiteIndex {
         for (kind, value) in metadata {
             try insertMetadata.execute(arguments: [inst, kind.rawValue, value])
         }
-        let insertAttachment = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO attachments(resourceId, kind, uuid, compressedSize, uncompressedSize, compression,
-                                               md5Compressed, md5Uncompressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for a in instance.attachments {
-            try insertAttachment.execute(arguments: [inst, a.kind.rawValue, a.uuid, a.compressedSize, a.uncompressedSize,
-                                                     a.compression, a.md5Compressed, a.md5Uncompressed])
-        }
         if let header = instance.header {
             try db.cachedStatement(sql: "INSERT INTO headers(resourceId, header) VALUES (?, ?)")
                 .execute(arguments: [inst, Data(header)])
@@ -49,6 +42,15 @@ extension SQLiteIndex {
         try db.cachedStatement(sql: "UPDATE resources SET lastUpdate = ?, isStable = 0 WHERE id IN (?, ?, ?)")
             .execute(arguments: [now, patient, study, series])
         try db.cachedStatement(sql: "UPDATE resources SET recycleOrder = ? WHERE id = ?").execute(arguments: [seq, patient])
+        let insertAttachment = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO attachments(resourceId, kind, uuid, compressedSize, uncompressedSize, compression,
+                                               md5Compressed, md5Uncompressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        // Last: the rows above are written while a pending file is being flushed, its attachments once it is on disk.
+        for a in try instance.attachments + (pending?() ?? []) {
+            try insertAttachment.execute(arguments: [inst, a.kind.rawValue, a.uuid, a.compressedSize, a.uncompressedSize,
+                                                     a.compression, a.md5Compressed, a.md5Uncompressed])
+        }
         return outcome
     }
 

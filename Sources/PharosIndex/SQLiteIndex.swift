@@ -74,7 +74,12 @@ public final class SQLiteIndex: Index {
     // MARK: Index — store
 
     public func store(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome {
-        try await batcher.submit(instance, overwrite: overwrite)
+        try await batcher.submit(instance, overwrite: overwrite, pending: nil)
+    }
+
+    public func store(_ instance: NewInstance, overwrite: Bool,
+                      pending: any PendingAttachments) async throws -> StoreOutcome {
+        try await batcher.submit(instance, overwrite: overwrite, pending: pending)
     }
 
     // MARK: Index — metadata, protection, globals

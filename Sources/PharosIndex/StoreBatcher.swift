@@ -2,16 +2,20 @@ internal import GRDB
 
 /// Group commit: stores that arrive while a write transaction is running wait and are then written together in
 /// the next one. Each instance has its own savepoint, so a failing instance does not fail its neighbours.
+/// An instance whose file is still being written never commits before the file is on disk. When the writer is idle,
+/// its rows are written meanwhile and the transaction waits for the file before its attachment row; when a
+/// transaction is running, the instance waits for its file first and joins a later one, so that no transaction
+/// holds the writer for a file that others did not need.
 actor StoreBatcher {
     private struct Pending {
-        var instance: NewInstance
-        var overwrite: Bool
+        var job: Job
         var continuation: CheckedContinuation<StoreOutcome, any Error>
     }
 
     private struct Job: Sendable {
         var instance: NewInstance
         var overwrite: Bool
+        var pending: (any PendingAttachments)?
     }
 
     /// Upper bound of instances per transaction, so one commit never holds the writer for long.
@@ -23,9 +27,12 @@ actor StoreBatcher {
 
     init(pool: DatabasePool) { self.pool = pool }
 
-    func submit(_ instance: NewInstance, overwrite: Bool) async throws -> StoreOutcome {
-        try await withCheckedThrowingContinuation { continuation in
-            pending.append(Pending(instance: instance, overwrite: overwrite, continuation: continuation))
+    func submit(_ instance: NewInstance, overwrite: Bool,
+                pending files: (any PendingAttachments)?) async throws -> StoreOutcome {
+        if let files, flushing { await files.ready() }
+        return try await withCheckedThrowingContinuation { continuation in
+            pending.append(Pending(job: Job(instance: instance, overwrite: overwrite, pending: files),
+                                   continuation: continuation))
             if !flushing {
                 flushing = true
                 Task { await self.flushAll() }
@@ -38,7 +45,7 @@ actor StoreBatcher {
             let count = min(pending.count, Self.maximumBatch)
             let batch = Array(pending.prefix(count))
             pending.removeFirst(count)
-            let jobs = batch.map { Job(instance: $0.instance, overwrite: $0.overwrite) }
+            let jobs = batch.map(\.job)
             let results: [Result<StoreOutcome, any Error>]
             do {
                 results = try await pool.write { db in
@@ -49,7 +56,8 @@ actor StoreBatcher {
                             var outcome = StoreOutcome.stored
                             try db.inSavepoint {
                                 outcome = try SQLiteIndex.storeOne(db, job.instance, overwrite: job.overwrite,
-                                                                   now: now, date: date)
+                                                                   now: now, date: date,
+                                                                   attachments: job.pending?.attachments)
                                 return .commit
                             }
                             return outcome

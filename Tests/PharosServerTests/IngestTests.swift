@@ -11,12 +11,23 @@ private final class CountingStorage: StorageArea, @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
 
+    /// When set, each write announces itself on `entered`, then waits for the gate to open.
+    nonisolated(unsafe) var gate: DispatchSemaphore?
+    let entered = DispatchSemaphore(value: 0)
+    /// Writes of these sizes fail, as a full disk would make them.
+    nonisolated(unsafe) var failingSizes: Set<Int> = []
+
     init(_ inner: FileSystemStorageArea) { self.inner = inner }
 
     var writes: Int { lock.withLock { count } }
 
     func write(bytes: [UInt8]) throws(StorageError) -> StoredFile {
         lock.withLock { count += 1 }
+        if let gate {
+            entered.signal()
+            gate.wait()
+        }
+        if failingSizes.contains(bytes.count) { throw StorageError(.io, "No space left on device (injected)") }
         return try inner.write(bytes: bytes)
     }
 
@@ -63,6 +74,69 @@ private final class CountingStorage: StorageArea, @unchecked Sendable {
         let ingest = Ingest(index: index, storage: storage, deletion: Deletion(index: index, storage: storage, logger: logger),
                             configuration: configuration, logger: logger)
         try await body(ingest, storage, files)
+    }
+
+    /// Blocks a thread outside Swift concurrency's pool until `semaphore` is signalled.
+    private static func waitFor(_ semaphore: DispatchSemaphore) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                semaphore.wait()
+                continuation.resume()
+            }
+        }
+    }
+
+    @Test func theIndexCommitsAnInstanceOnlyOnceItsFileIsOnDisk() async throws {
+        let bytes = try RESTTests.file("CT_small.dcm")
+        let origin = IngestOrigin.rest(remoteIP: "127.0.0.1", username: nil)
+        try await Self.withIngest(overwrite: false) { ingest, storage, files in
+            let gate = DispatchSemaphore(value: 0)
+            storage.gate = gate
+            let store = Task { try await ingest.store(bytes, origin: origin) }
+            await Self.waitFor(storage.entered)
+            // The index does its part meanwhile, and must not commit it.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await ingest.index.statistics().instances == 0, "committed while its file was being written")
+            gate.signal()
+            let stored = try await store.value
+            #expect(stored.status == .success)
+            let attachments = try await ingest.index.attachments(.instance, stored.identifiers.instance)
+            #expect(attachments.count == 1 && attachments.allSatisfy { files.exists($0.uuid) })
+            #expect(try files.storedUUIDs() == attachments.map(\.uuid))
+        }
+    }
+
+    @Test func aFileThatCannotBeWrittenLeavesNothingIndexedAndSparesTheInstancesBesideIt() async throws {
+        let failing = try RESTTests.file("CT_small.dcm"), fine = try RESTTests.file("MR_small.dcm")
+        #expect(failing.count != fine.count)
+        let origin = IngestOrigin.rest(remoteIP: "127.0.0.1", username: nil)
+        try await Self.withIngest(overwrite: false) { ingest, storage, files in
+            storage.failingSizes = [failing.count]
+            // Both held at the write, so that their index work runs together, then let go at once.
+            let gate = DispatchSemaphore(value: 0)
+            storage.gate = gate
+            let first = Task { try await ingest.store(failing, origin: origin) }
+            let second = Task { try await ingest.store(fine, origin: origin) }
+            await Self.waitFor(storage.entered)
+            await Self.waitFor(storage.entered)
+            gate.signal()
+            gate.signal()
+            do {
+                _ = try await first.value
+                Issue.record("a failed write was answered as stored")
+            } catch let error as StorageError {
+                #expect(error.message.contains("No space left"), "the storage's own error reaches the client")
+            }
+            let stored = try await second.value
+            #expect(stored.status == .success)
+            let stats = try await ingest.index.statistics()
+            #expect(stats.instances == 1 && stats.patients == 1, "the failed instance left rows behind")
+            #expect(try files.storedUUIDs().count == 1)
+            // Sent again once the disk has room, it is stored.
+            storage.failingSizes = []
+            storage.gate = nil
+            #expect(try await ingest.store(failing, origin: origin).status == .success)
+        }
     }
 
     @Test func anInstanceStoredAlreadyIsAnsweredWithoutWritingItsFileAgain() async throws {

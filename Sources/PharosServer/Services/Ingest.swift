@@ -1,6 +1,7 @@
 import DICOM
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOPosix
 import PharosIndex
 import PharosStorage
@@ -56,6 +57,8 @@ struct Ingest: Sendable {
     let deletion: Deletion
     let configuration: ServerConfiguration
     let logger: Logger
+    /// Stores under way, through every door.
+    let inFlight = NIOLockedValueBox(0)
 
     /// Everything the index needs about one file, computed without touching storage or index.
     struct Parsed: Sendable {
@@ -126,7 +129,17 @@ struct Ingest: Sendable {
     }
 
     /// Stores one file: parse, make room if the storage is limited, write the file, index it.
+    ///
+    /// The index commits only once the file is on disk, so no committed row ever points at a file that a crash could
+    /// lose. A store alone (one client, one association) has its index rows written while its file is being written
+    /// and flushed on NIO's blocking pool. Among concurrent stores, each waits for its file first: the index then
+    /// commits those whose files are written together, and no transaction holds the writer for one file.
     func store(_ bytes: [UInt8], origin: IngestOrigin) async throws -> IngestResult {
+        let alone = inFlight.withLockedValue { count in
+            count += 1
+            return count == 1
+        }
+        defer { inFlight.withLockedValue { $0 -= 1 } }
         var parsed = try parse(bytes, origin: origin)
         try await makeRoom(for: parsed.identifiers, size: Int64(bytes.count))
         let storage = self.storage, index = self.index
@@ -134,31 +147,69 @@ struct Ingest: Sendable {
         // study twice, an import run again); copies arriving together are still told apart by the index below.
         // The check runs on the storage thread: an asynchronous read would add two hops to every store.
         let skipStored = !configuration.overwriteInstances, instanceID = parsed.identifiers.instance
-        let written = try await Self.offloaded { () throws(StorageError) -> StoredFile? in
+        let file = PendingFile {
             if skipStored, (try? index.containsInstance(instanceID)) == true { return nil }
             return try storage.write(bytes: bytes)
         }
-        guard let stored = written else { return IngestResult(identifiers: parsed.identifiers, status: .alreadyStored) }
-        parsed.instance.attachments = [Attachment(
-            kind: .dicom, uuid: stored.uuid, compressedSize: stored.compressedSize,
-            uncompressedSize: stored.uncompressedSize, compression: stored.compression.rawValue,
-            md5Compressed: stored.md5Compressed, md5Uncompressed: stored.md5Uncompressed)]
+        let alreadyStored = IngestResult(identifiers: parsed.identifiers, status: .alreadyStored)
+        if !alone {
+            switch await file.outcome {
+            case .success(nil): return alreadyStored
+            case .success(let stored?): parsed.instance.attachments = [PendingDICOMFile.attachment(stored)]
+            case .failure(let error): throw error
+            }
+        }
         let outcome: StoreOutcome
         do {
-            outcome = try await index.store(parsed.instance, overwrite: configuration.overwriteInstances)
+            let overwrite = configuration.overwriteInstances
+            if alone {
+                outcome = try await index.store(parsed.instance, overwrite: overwrite, pending: PendingDICOMFile(file: file))
+            } else {
+                outcome = try await index.store(parsed.instance, overwrite: overwrite)
+            }
         } catch {
-            removeFiles([stored.uuid])
+            switch await file.outcome {
+            // Found in the index by the check, then deleted before the index's own look: answered as the check saw it.
+            case .success(nil): return alreadyStored
+            case .success(let stored?): removeFiles([stored.uuid])
+            // The file's own error says more than the index's account of it.
+            case .failure(let fileError): throw fileError
+            }
             throw error
         }
         switch outcome {
         case .stored:
             return IngestResult(identifiers: parsed.identifiers, status: .success)
         case .alreadyStored:
-            removeFiles([stored.uuid])
-            return IngestResult(identifiers: parsed.identifiers, status: .alreadyStored)
+            if case .success(let stored?) = await file.outcome { removeFiles([stored.uuid]) }
+            return alreadyStored
         case .overwritten(let removed):
             removeFiles(removed.map(\.uuid))
             return IngestResult(identifiers: parsed.identifiers, status: .success)
+        }
+    }
+
+    /// The DICOM file of an instance being ingested, as the index waits for it.
+    private struct PendingDICOMFile: PendingAttachments {
+        let file: PendingFile
+
+        /// Thrown to the index when the file was not written because the instance was held already.
+        struct Skipped: Error {}
+
+        func ready() async { _ = await file.outcome }
+
+        func attachments() throws -> [Attachment] {
+            switch file.wait() {
+            case .success(let stored?): return [Self.attachment(stored)]
+            case .success(nil): throw Skipped()
+            case .failure(let error): throw error
+            }
+        }
+
+        static func attachment(_ stored: StoredFile) -> Attachment {
+            Attachment(kind: .dicom, uuid: stored.uuid, compressedSize: stored.compressedSize,
+                       uncompressedSize: stored.uncompressedSize, compression: stored.compression.rawValue,
+                       md5Compressed: stored.md5Compressed, md5Uncompressed: stored.md5Uncompressed)
         }
     }
 
