@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+@testable import PharosServer
+
+/// The ZIP writer checked by a reader it does not share code with: Python's zipfile (CRCs, sizes, ZIP64 records).
+@Suite struct ArchiveTests {
+    /// What Python's zipfile reads in `bytes`: "count name:size,…" or its error.
+    private static func pythonReads(_ bytes: [UInt8]) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-zip-\(UUID().uuidString).zip")
+        defer { try? FileManager.default.removeItem(at: path) }
+        try Data(bytes).write(to: path)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            bad = z.testzip()
+            infos = z.infolist()
+            print(len(infos), bad, ",".join(f"{i.filename}:{i.file_size}" for i in infos[:3]))
+            """, path.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func entriesReadBackWithTheirNamesAndContents() throws {
+        var writer = ZipWriter(date: (2026, 11, 28, 13, 45, 30))
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000000.dcm", Array("hello".utf8))
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000001.dcm", [])
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000002.dcm", (0 ..< 100_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
+        let read = try Self.pythonReads(writer.finish())
+        #expect(read == "3 None DOE JOHN/A1 CHEST/CT SCOUT/CT000000.dcm:5,DOE JOHN/A1 CHEST/CT SCOUT/CT000001.dcm:0,"
+                + "DOE JOHN/A1 CHEST/CT SCOUT/CT000002.dcm:100000")
+        var empty = ZipWriter(date: (2026, 1, 1, 0, 0, 0))
+        #expect(try Self.pythonReads(empty.finish()) == "0 None")
+    }
+
+    @Test func moreEntriesThanTheClassicRecordCountsGetZIP64Records() throws {
+        var writer = ZipWriter(date: (2026, 11, 28, 0, 0, 0))
+        let count = 0x10000 + 5
+        for i in 0 ..< count { writer.add("s/\(i).dcm", [UInt8(truncatingIfNeeded: i)]) }
+        let read = try Self.pythonReads(writer.finish())
+        #expect(read == "\(count) None s/0.dcm:1,s/1.dcm:1,s/2.dcm:1")
+    }
+
+    @Test func folderNamesKeepWhatEveryFileSystemAccepts() {
+        #expect(ArchiveLayout.name(["P1", "DOE^JOHN"], or: "Unknown Patient") == "P1 DOE JOHN")
+        #expect(ArchiveLayout.name(["", nil], or: "Unknown Study") == "Unknown Study")
+        #expect(ArchiveLayout.sanitized("../../etc/passwd") == "etc passwd")
+        #expect(ArchiveLayout.sanitized("Müller^Zoë  CT/MR") == "M ller Zo CT MR")
+        #expect(ArchiveLayout.prefix("MR") == "MR" && ArchiveLayout.prefix("") == "IM" && ArchiveLayout.prefix("x") == "XI")
+    }
+}

@@ -1,0 +1,88 @@
+"""ZIP archives of patients, studies and series: every file byte for byte, in Orthanc's folder layout
+(`PatientID PatientName/AccessionNumber StudyDescription/Modality SeriesDescription/XX000000.dcm`)."""
+import io
+import re
+import zipfile
+
+from conftest import orthanc_id
+
+NAME = re.compile(r"^[A-Za-z0-9 ()._-]+$")
+
+
+def archive(server, path, method="GET"):
+    answer = server.request(method, path, body=b"{}" if method == "POST" else None)
+    assert answer.status == 200, answer
+    assert answer.headers["Content-Type"] == "application/zip"
+    z = zipfile.ZipFile(io.BytesIO(answer.body))
+    assert z.testzip() is None
+    return answer, z
+
+
+def test_archives_hold_every_file_in_orthancs_layout(server, corpus):
+    files = [f for f in corpus if f.path.name in ("CT_small.dcm", "MR_small.dcm", "JPEG2000.dcm", "rtplan.dcm")]
+    files += [f for f in corpus if f.series_id not in {g.series_id for g in files}][:20]
+    by_instance = {}
+    for f in files:
+        assert server.upload(f.path).status == 200
+        # Files sharing an instance's identifiers are stored once, as first sent.
+        by_instance.setdefault(f.instance_id, f.path.read_bytes())
+    patients = server.get_json("/patients")
+    seen = {}
+    for patient in patients:
+        answer, z = archive(server, f"/patients/{patient}/archive")
+        assert f'filename="{patient}.zip"' in answer.headers["Content-Disposition"]
+        instances = server.get_json(f"/patients/{patient}/instances")
+        assert len(z.infolist()) == len(instances)
+        for info in z.infolist():
+            parts = info.filename.split("/")
+            assert len(parts) == 4, info.filename
+            assert all(NAME.match(p) and not p.startswith(".") for p in parts), info.filename
+            assert re.match(r"^[A-Z]{2}\d{6}\.dcm$", parts[3]), info.filename
+            seen[info.filename] = z.read(info)
+        # Each stored file is in the archive once, byte for byte.
+        stored = {i["ID"]: server.get(f"/instances/{i['ID']}/file").body for i in instances}
+        in_zip = {info.filename: z.read(info) for info in z.infolist()}
+        assert sorted(stored.values()) == sorted(in_zip.values()), (
+            [(k, len(v)) for k, v in stored.items() if v not in in_zip.values()],
+            [(k, len(v)) for k, v in in_zip.items() if v not in stored.values()])
+    assert len(seen) == len(by_instance)
+    assert sorted(seen.values()) == sorted(by_instance.values())
+
+    # The patient folder is "PatientID PatientName" with the name's carets as spaces, the series folder starts with
+    # the modality, and files are numbered from 0 within each series.
+    ct = next(f for f in files if f.path.name == "CT_small.dcm")
+    _, z = archive(server, f"/series/{ct.series_id}/archive", method="POST")
+    names = [info.filename for info in z.infolist()]
+    patient_name = str(ct.dataset.PatientName).replace("^", " ").strip()
+    assert len(names) == 1 and names[0].startswith(f"{ct.patient_id} {patient_name}/"), names
+    assert names[0].split("/")[2].startswith("CT") and names[0].endswith("/CT000000.dcm"), names
+
+    study_id = orthanc_id(ct.patient_id, ct.study_uid)
+    answer, z = archive(server, f"/studies/{study_id}/archive?filename=my%20study.zip")
+    assert 'filename="my study.zip"' in answer.headers["Content-Disposition"]
+    assert len(z.infolist()) == len(server.get_json(f"/studies/{study_id}/instances"))
+
+
+def test_archive_of_a_series_numbers_its_files_in_instance_order(server, corpus):
+    from helpers import files_of_one_series
+    series = files_of_one_series(corpus, minimum=3)
+    if not series:
+        series = files_of_one_series(corpus, minimum=2)
+    assert series, "the corpus has no series with several instances"
+    for f in series:
+        assert server.upload(f.path).status == 200
+    _, z = archive(server, f"/series/{series[0].series_id}/archive")
+    names = [info.filename for info in z.infolist()]
+    assert [n.rsplit("/", 1)[1][2:] for n in names] == [f"{i:06d}.dcm" for i in range(len(series))]
+    numbers = [int(f.dataset.get("InstanceNumber", 0) or 0) for f in series]
+    by_number = {f.path.read_bytes(): int(f.dataset.get("InstanceNumber", 0) or 0) for f in series}
+    assert [by_number[z.read(n)] for n in names] == sorted(numbers)
+
+
+def test_archive_of_unknown_resources_and_instances_is_refused(server, corpus):
+    assert server.get("/studies/00000000-00000000-00000000-00000000-00000000/archive").status == 404
+    assert server.get("/patients/nothing/archive").status == 404
+    f = corpus[0]
+    assert server.upload(f.path).status == 200
+    # Orthanc has no archive of a single instance.
+    assert server.get(f"/instances/{f.instance_id}/archive").status in (404, 405)
