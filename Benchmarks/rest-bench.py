@@ -8,6 +8,7 @@ times /tools/find and /studies?expand (median of --query-runs after one warm-up)
 """
 import argparse
 import http.client
+import io
 import json
 import os
 import shutil
@@ -18,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"
@@ -216,6 +218,35 @@ def time_query(port: int, method: str, path: str, body: dict | str | None, runs:
     return (statistics.median(times) if times else float("nan")), count, problem
 
 
+def time_archive(port: int, path: str, runs: int, budget: float) -> tuple[float, int, str]:
+    """Median seconds to download a ZIP archive whole (after a warm-up), and its number of files."""
+    times, entries, problem = [], -1, ""
+    started = time.monotonic()
+    for i in range(runs + 1):
+        conn = http.client.HTTPConnection(HOST, port, timeout=600)
+        try:
+            t0 = time.perf_counter()
+            conn.request("GET", path)
+            response = conn.getresponse()
+            data = response.read()
+            elapsed = time.perf_counter() - t0
+        finally:
+            conn.close()
+        if response.status != 200:
+            return float("nan"), -1, f"HTTP {response.status}: {data[:200]!r}"
+        if i == 0:
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    entries = len(z.infolist())
+            except zipfile.BadZipFile:
+                problem = "answer is not a ZIP archive"
+            continue
+        times.append(elapsed)
+        if len(times) >= 3 and time.monotonic() - started > budget:
+            break
+    return (statistics.median(times) if times else float("nan")), entries, problem
+
+
 FINDSCU = "/usr/bin/findscu"  # DCMTK's; the one on PATH may be pynetdicom's
 
 
@@ -389,6 +420,25 @@ def main() -> None:
         finally:
             s.stop()
 
+    # Archive: the uncompressed slices loaded once per server (untimed), then their study downloaded as a ZIP.
+    archive_results: dict[str, tuple] = {}
+    for s in servers:
+        s.start()
+        try:
+            upload(s.http_port, sets["raw"], args.workers)
+            status, body = request(s.http_port, "GET", "/studies")
+            study = json.loads(body)[0] if status == 200 and json.loads(body) else None
+            if study is None:
+                problems.append(f"{s.name} archive: no study after loading the slices")
+                continue
+            median, entries, problem = time_archive(s.http_port, f"/studies/{study}/archive", runs=5, budget=90)
+            archive_results[s.name] = (median, entries)
+            if problem:
+                problems.append(f"{s.name} archive: {problem}")
+            print(f"  {s.name:8} archive of {entries} files: {median * 1000:.1f} ms", flush=True)
+        finally:
+            s.stop()
+
     names = [s.name for s in servers]
     pharos_on, orthanc_on = "Pharos" in names, "Orthanc" in names
 
@@ -429,6 +479,12 @@ def main() -> None:
             f"{ratio(o and o[0], p and p[0])}")
         if len(set(counts.values())) > 1:
             problems.append(f"result counts differ for {label.strip()}: {counts}")
+    p, o = archive_results.get("Pharos"), archive_results.get("Orthanc")
+    label = f"  GET /studies/{{id}}/archive, {len(sets['raw'])} CT slices [{p[1] if p else '-'}/{o[1] if o else '-'}]"
+    say(f"{'archive (median latency) [files]':{width}} |")
+    say(f"{label:{width}} | {fmt_latency(p and p[0]):27} | {fmt_latency(o and o[0]):27} | {ratio(o and o[0], p and p[0])}")
+    if p and o and p[1] != o[1]:
+        problems.append(f"archive file counts differ: {p[1]} / {o[1]}")
     say()
     say(f"# load average at end {os.getloadavg()[0]:.2f}; query latency = median of up to {args.query_runs} requests "
         "on one keep-alive connection after a warm-up")
