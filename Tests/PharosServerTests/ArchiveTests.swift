@@ -29,10 +29,15 @@ import Testing
 
     @Test func entriesReadBackWithTheirNamesAndContents() throws {
         var writer = ZipWriter(date: (2026, 11, 28, 13, 45, 30))
-        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000000.dcm", Array("hello".utf8))
-        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000001.dcm", [])
-        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000002.dcm", (0 ..< 100_000).map { UInt8(truncatingIfNeeded: $0 * 7) })
-        let read = try Self.pythonReads(writer.finish())
+        // Written in parts, as the route streams it.
+        var parts: [[UInt8]] = [[], [], []]
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000000.dcm", Array("hello".utf8), to: &parts[0])
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000001.dcm", [], to: &parts[0])
+        writer.add("DOE JOHN/A1 CHEST/CT SCOUT/CT000002.dcm", (0 ..< 100_000).map { UInt8(truncatingIfNeeded: $0 * 7) },
+                   to: &parts[1])
+        parts[2] = writer.finish()
+        #expect(writer.offset == UInt64(parts.reduce(0) { $0 + $1.count }))
+        let read = try Self.pythonReads(parts.flatMap { $0 })
         #expect(read == "3 None DOE JOHN/A1 CHEST/CT SCOUT/CT000000.dcm:5,DOE JOHN/A1 CHEST/CT SCOUT/CT000001.dcm:0,"
                 + "DOE JOHN/A1 CHEST/CT SCOUT/CT000002.dcm:100000")
         var empty = ZipWriter(date: (2026, 1, 1, 0, 0, 0))
@@ -42,8 +47,10 @@ import Testing
     @Test func moreEntriesThanTheClassicRecordCountsGetZIP64Records() throws {
         var writer = ZipWriter(date: (2026, 11, 28, 0, 0, 0))
         let count = 0x10000 + 5
-        for i in 0 ..< count { writer.add("s/\(i).dcm", [UInt8(truncatingIfNeeded: i)]) }
-        let read = try Self.pythonReads(writer.finish())
+        var bytes: [UInt8] = []
+        for i in 0 ..< count { writer.add("s/\(i).dcm", [UInt8(truncatingIfNeeded: i)], to: &bytes) }
+        bytes += writer.finish()
+        let read = try Self.pythonReads(bytes)
         #expect(read == "\(count) None s/0.dcm:1,s/1.dcm:1,s/2.dcm:1")
     }
 

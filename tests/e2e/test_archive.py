@@ -86,3 +86,34 @@ def test_archive_of_unknown_resources_and_instances_is_refused(server, corpus):
     assert server.upload(f.path).status == 200
     # Orthanc has no archive of a single instance.
     assert server.get(f"/instances/{f.instance_id}/archive").status in (404, 405)
+
+
+def test_archives_are_streamed_and_the_connection_serves_on(server, corpus):
+    import http.client
+    import subprocess
+    f = corpus[0]
+    assert server.upload(f.path).status == 200
+    study = orthanc_id(f.patient_id, f.study_uid)
+    # HTTP/1.1: chunked, then the same connection answers the next request.
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    if server.auth:
+        import base64
+        headers = {"Authorization": "Basic " + base64.b64encode(":".join(server.auth).encode()).decode()}
+    else:
+        headers = {}
+    conn.request("GET", f"/studies/{study}/archive", headers=headers)
+    answer = conn.getresponse()
+    assert answer.status == 200 and answer.getheader("Transfer-Encoding") == "chunked"
+    assert answer.getheader("Content-Length") is None
+    z = zipfile.ZipFile(io.BytesIO(answer.read()))
+    assert [z.read(i) for i in z.infolist()] == [f.path.read_bytes()]
+    conn.request("GET", "/system", headers=headers)
+    again = conn.getresponse()
+    assert again.status == 200 and b"ApiVersion" in again.read()
+    conn.close()
+    # HTTP/1.0: the body runs until the server closes the connection.
+    done = subprocess.run(["curl", "-sS", "--http1.0", "-D", "-", "-o", "/dev/null",
+                           f"http://127.0.0.1:{server.port}/studies/{study}/archive"],
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert "200" in done.stdout.splitlines()[0] and "connection: close" in done.stdout.lower()

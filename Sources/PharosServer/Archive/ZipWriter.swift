@@ -1,10 +1,12 @@
 import CZlib
 
-/// Writes a ZIP archive (APPNOTE 6.3) in memory, entries stored as they are: DICOM files are mostly pixel data,
-/// often compressed already, and a download is faster stored than deflated on the server.
-/// ZIP64 records are added where an offset, a size or the entry count outgrows the classic fields.
+/// Writes a ZIP archive (APPNOTE 6.3) as a stream: each entry's bytes as it is added, the central directory at the
+/// end. Entries are stored as they are: DICOM files are mostly pixel data, often compressed already, and a download
+/// is faster stored than deflated on the server. ZIP64 records are added where an offset, a size or the entry count
+/// outgrows the classic fields.
 struct ZipWriter {
-    private(set) var bytes: [UInt8] = []
+    /// Bytes of the archive produced so far.
+    private(set) var offset: UInt64 = 0
     private var central: [UInt8] = []
     private var count = 0
 
@@ -17,14 +19,11 @@ struct ZipWriter {
         dosDate = UInt16(truncatingIfNeeded: max(0, date.year - 1980) << 9 | date.month << 5 | date.day)
     }
 
-    /// Reserves room for about `size` bytes of entries.
-    mutating func reserve(_ size: Int) { bytes.reserveCapacity(size) }
-
-    /// Adds a file named `name` (a relative path with `/` separators).
-    mutating func add(_ name: String, _ content: [UInt8]) {
+    /// Adds a file named `name` (a relative path with `/` separators), appending its bytes in the archive to `out`.
+    mutating func add(_ name: String, _ content: [UInt8], to out: inout [UInt8]) {
         let nameBytes = Array(name.utf8)
         let crc = content.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
-        let offset = UInt64(bytes.count), size = UInt64(content.count)
+        let offset = self.offset, size = UInt64(content.count)
         let sizeNeeds64 = size >= 0xFFFF_FFFF
         // Local header: with ZIP64 sizes when the file itself is that large.
         var local: [UInt8] = []
@@ -46,8 +45,9 @@ struct ZipWriter {
             local.le64(size)
             local.le64(size)
         }
-        bytes += local
-        bytes += content
+        out += local
+        out += content
+        self.offset += UInt64(local.count) + size
 
         // Central directory entry: ZIP64 extra for whichever of sizes and offset do not fit.
         var extra: [UInt8] = []
@@ -82,13 +82,13 @@ struct ZipWriter {
         count += 1
     }
 
-    /// The archive, central directory and end records included.
+    /// The end of the archive: central directory and end records.
     mutating func finish() -> [UInt8] {
-        let start = UInt64(bytes.count), size = UInt64(central.count)
-        bytes += central
+        let start = offset, size = UInt64(central.count)
+        var bytes = central
         central = []
         if count >= 0xFFFF || start >= 0xFFFF_FFFF || size >= 0xFFFF_FFFF {
-            let record = UInt64(bytes.count)
+            let record = start + size
             bytes.le32(0x0606_4B50)
             bytes.le64(44)
             bytes.le16(3 << 8 | 45)
@@ -112,6 +112,7 @@ struct ZipWriter {
         bytes.le32(UInt32(min(size, 0xFFFF_FFFF)))
         bytes.le32(UInt32(min(start, 0xFFFF_FFFF)))
         bytes.le16(0)
+        offset += UInt64(bytes.count)
         return bytes
     }
 }

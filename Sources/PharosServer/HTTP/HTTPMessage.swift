@@ -164,15 +164,26 @@ public struct Request: Sendable {
     }
 }
 
-/// An HTTP response, its body whole.
+/// An HTTP response: its body whole, or written in parts by `stream` as it is produced (for answers too large to
+/// hold in memory, such as archives).
 public struct Response: Sendable {
     public var status: HTTPStatus
     public var headers: HTTPFields
     public var body: [UInt8]
+    /// Writes the body in parts instead of `body`; the answer then has no Content-Length (chunked in HTTP/1.1).
+    public var stream: (@Sendable (BodyWriter) async throws -> Void)?
 
-    public init(status: HTTPStatus, headers: HTTPFields = [:], body: [UInt8] = []) {
+    public init(status: HTTPStatus, headers: HTTPFields = [:], body: [UInt8] = [],
+                stream: (@Sendable (BodyWriter) async throws -> Void)? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = stream
     }
+}
+
+/// Where a streamed response writes its body: each write returns once the part is handed to the socket, so a
+/// producer never runs ahead of a slow client by more than one part.
+public protocol BodyWriter: Sendable {
+    func write(_ bytes: [UInt8]) async throws
 }

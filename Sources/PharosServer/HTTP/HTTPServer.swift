@@ -154,9 +154,73 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         promise.futureResult.whenSuccess { response in
             let (handler, context) = bound.value
+            if let stream = response.stream {
+                handler.writeStreamed(response, stream, version: version, keepAlive: keepAlive, context: context)
+                return
+            }
             handler.write(response, version: version, keepAlive: keepAlive, context: context)
             handler.responding = false
             handler.connections.ended()
+        }
+    }
+
+    /// Writes the head, then the parts `stream` produces, then the end. HTTP/1.1 answers are chunked; an HTTP/1.0
+    /// client reads until the connection closes. A failure mid-way (the client gone, a file unreadable) can only
+    /// cut the answer short: the connection is closed.
+    private func writeStreamed(_ response: Response, _ stream: @escaping @Sendable (BodyWriter) async throws -> Void,
+                               version: HTTPVersion, keepAlive requested: Bool, context: ChannelHandlerContext) {
+        let keepAlive = requested && !(version.major == 1 && version.minor == 0)
+        var headers = HTTPHeaders()
+        for (name, value) in response.headers { headers.add(name: name.rawName, value: value) }
+        headers.remove(name: "Content-Length")
+        if keepAlive { headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
+        if response.headers[.server] == nil { headers.add(name: "Server", value: settings.serverName) }
+        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase)
+        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
+                              promise: nil)
+        let writer = ChannelBodyWriter(handler: NIOLoopBound((self, context), eventLoop: context.eventLoop))
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let logger = self.logger
+        Task {
+            var failed = false
+            do {
+                try await stream(writer)
+            } catch {
+                failed = true
+                logger.warning("A streamed answer was cut short: \(error)")
+            }
+            eventLoop.execute {
+                let (handler, context) = bound.value
+                let channel = context.channel
+                if failed {
+                    channel.close(promise: nil)
+                } else {
+                    let written = context.writeAndFlush(handler.wrapOutboundOut(.end(nil)))
+                    if !keepAlive { written.whenComplete { _ in channel.close(promise: nil) } }
+                }
+                handler.responding = false
+                handler.connections.ended()
+            }
+        }
+    }
+
+    /// Writes the parts of a streamed body on the channel's event loop, each awaited until flushed.
+    private struct ChannelBodyWriter: BodyWriter {
+        let handler: NIOLoopBound<(HTTPRequestHandler, ChannelHandlerContext)>
+
+        func write(_ bytes: [UInt8]) async throws {
+            guard !bytes.isEmpty else { return }
+            let handler = self.handler
+            try await handler.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
+                let (h, context) = handler.value
+                guard context.channel.isActive else {
+                    return context.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel)
+                }
+                let buffer = context.channel.allocator.buffer(bytes: bytes)
+                return context.writeAndFlush(h.wrapOutboundOut(.body(.byteBuffer(buffer))))
+            }.get()
         }
     }
 
