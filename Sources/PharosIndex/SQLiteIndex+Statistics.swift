@@ -2,8 +2,31 @@ import DICOM
 internal import GRDB
 
 extension SQLiteIndex {
+    /// The whole index's figures, from the running totals the schema's triggers keep.
     public func statistics() async throws -> Statistics {
         try await read("compute statistics") { db in
+            var s = Statistics()
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, value FROM totals")) {
+                let value: Int64 = row[1]
+                switch row[0] as String {
+                case "patients": s.patients = Int(value)
+                case "studies": s.studies = Int(value)
+                case "series": s.series = Int(value)
+                case "instances": s.instances = Int(value)
+                case "disk": s.diskSize = value
+                case "raw": s.uncompressedSize = value
+                case "dicomDisk": s.dicomDiskSize = value
+                case "dicomRaw": s.dicomUncompressedSize = value
+                default: break
+                }
+            }
+            return s
+        }
+    }
+
+    /// `statistics()` counted from the tables themselves, to check the running totals against.
+    func recountedStatistics() async throws -> Statistics {
+        try await read("recount statistics") { db in
             var s = Statistics()
             for row in try Row.fetchAll(db, sql: "SELECT level, COUNT(*) AS n FROM resources GROUP BY level") {
                 Self.setCount(&s, row["level"], row["n"])

@@ -43,7 +43,7 @@ extension SQLiteIndex {
             .execute(arguments: [now, patient, study, series])
         try db.cachedStatement(sql: "UPDATE resources SET recycleOrder = ? WHERE id = ?").execute(arguments: [seq, patient])
         let insertAttachment = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO attachments(resourceId, kind, uuid, compressedSize, uncompressedSize, compression,
+            INSERT INTO attachments(resourceId, kind, uuid, compressedSize, uncompressedSize, compression,
                                                md5Compressed, md5Uncompressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
         // Last: the rows above are written while a pending file is being flushed, its attachments once it is on disk.

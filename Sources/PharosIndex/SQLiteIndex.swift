@@ -164,9 +164,12 @@ public final class SQLiteIndex: Index {
     // MARK: Index — recycling and stability
 
     public func oldestRecyclablePatient(excluding publicID: String?) async throws -> String? {
+        // The partial index is in recycling order and stops at the first patient that may go; without the hint,
+        // SQLite sorted every patient.
         try await read("choose a patient to recycle") { db in
             try String.fetchOne(db.cachedStatement(sql: """
-                SELECT publicId FROM resources WHERE level = 0 AND isProtected = 0 AND publicId IS NOT ?
+                SELECT publicId FROM resources INDEXED BY resources_recycling
+                WHERE level = 0 AND isProtected = 0 AND publicId IS NOT ?
                 ORDER BY recycleOrder, id LIMIT 1
                 """), arguments: [publicID])
         }
@@ -174,11 +177,13 @@ public final class SQLiteIndex: Index {
 
     public func markStable(olderThan age: Double) async throws -> [(level: ResourceLevel, publicID: String)] {
         let now = Timestamp.now()
+        // `+level`: ordering on the level index made SQLite read every patient, study and series (8 ms a second on
+        // 20,000 instances, holding the writer); the partial index of unstable resources reads only those.
         let list = try await write("mark resources as stable") { db -> [StableItem] in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, level, publicId FROM resources
                 WHERE isStable = 0 AND level < 3 AND lastUpdate <= ?
-                ORDER BY level DESC, id
+                ORDER BY +level DESC, id
                 """), arguments: [now - age])
             let date = Timestamp.format(now)
             var out: [StableItem] = []

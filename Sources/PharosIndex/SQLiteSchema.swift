@@ -3,7 +3,7 @@ internal import GRDB
 /// The SQLite schema, as named append-only migrations (never edit a registered migration: add a new one).
 enum SQLiteSchema {
     /// Recorded in the `globals` table under `SchemaVersion`; bumped by each migration that changes the schema.
-    static let version = 2
+    static let version = 3
     static let versionKey = "SchemaVersion"
 
     static var migrator: DatabaseMigrator {
@@ -126,6 +126,59 @@ enum SQLiteSchema {
                 END;
                 """)
             try db.execute(sql: "UPDATE globals SET value = ? WHERE key = ?", arguments: ["2", versionKey])
+        }
+        // Running totals for /statistics (and the storage limits checked before each ingest), kept by triggers
+        // (Orthanc keeps the same in its index):
+        // summing every attachment took 12 ms on 20,000 instances and grows with the archive. Rows are only ever
+        // inserted and deleted (cascades included, which fire the triggers); attachments are never replaced.
+        migrator.registerMigration("v3-totals-series-trigger") { db in
+            try db.execute(sql: """
+                CREATE TABLE totals (
+                    name TEXT PRIMARY KEY,
+                    value INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO totals(name, value) VALUES
+                    ('patients', (SELECT COUNT(*) FROM resources WHERE level = 0)),
+                    ('studies', (SELECT COUNT(*) FROM resources WHERE level = 1)),
+                    ('series', (SELECT COUNT(*) FROM resources WHERE level = 2)),
+                    ('instances', (SELECT COUNT(*) FROM resources WHERE level = 3)),
+                    ('disk', (SELECT COALESCE(SUM(compressedSize), 0) FROM attachments)),
+                    ('raw', (SELECT COALESCE(SUM(uncompressedSize), 0) FROM attachments)),
+                    ('dicomDisk', (SELECT COALESCE(SUM(compressedSize), 0) FROM attachments WHERE kind = 1)),
+                    ('dicomRaw', (SELECT COALESCE(SUM(uncompressedSize), 0) FROM attachments WHERE kind = 1));
+
+                CREATE TRIGGER resourceCounted AFTER INSERT ON resources BEGIN
+                    UPDATE totals SET value = value + 1 WHERE name = CASE NEW.level
+                        WHEN 0 THEN 'patients' WHEN 1 THEN 'studies' WHEN 2 THEN 'series' ELSE 'instances' END;
+                END;
+                CREATE TRIGGER resourceUncounted AFTER DELETE ON resources BEGIN
+                    UPDATE totals SET value = value - 1 WHERE name = CASE OLD.level
+                        WHEN 0 THEN 'patients' WHEN 1 THEN 'studies' WHEN 2 THEN 'series' ELSE 'instances' END;
+                END;
+                CREATE TRIGGER attachmentCounted AFTER INSERT ON attachments BEGIN
+                    UPDATE totals SET value = value + CASE name
+                        WHEN 'disk' THEN NEW.compressedSize WHEN 'raw' THEN NEW.uncompressedSize
+                        WHEN 'dicomDisk' THEN NEW.compressedSize ELSE NEW.uncompressedSize END
+                    WHERE name IN ('disk', 'raw') OR (NEW.kind = 1 AND name IN ('dicomDisk', 'dicomRaw'));
+                END;
+                CREATE TRIGGER attachmentUncounted AFTER DELETE ON attachments BEGIN
+                    UPDATE totals SET value = value - CASE name
+                        WHEN 'disk' THEN OLD.compressedSize WHEN 'raw' THEN OLD.uncompressedSize
+                        WHEN 'dicomDisk' THEN OLD.compressedSize ELSE OLD.uncompressedSize END
+                    WHERE name IN ('disk', 'raw') OR (OLD.kind = 1 AND name IN ('dicomDisk', 'dicomRaw'));
+                END;
+                """)
+            // The series trigger of v2 looked the remaining modalities up through the value index, every series'
+            // Modality (7 ms per series deleted on 4,000 series): CROSS JOIN walks the study's series instead.
+            try db.execute(sql: """
+                DROP TRIGGER seriesRemoved;
+                CREATE TRIGGER seriesRemoved AFTER DELETE ON resources WHEN OLD.level = 2 BEGIN
+                    DELETE FROM studyModalities WHERE studyId = OLD.parentId AND modality NOT IN (
+                        SELECT i.value FROM resources s CROSS JOIN identifiers i ON i.resourceId = s.id AND i.tag = 524384
+                        WHERE s.parentId = OLD.parentId);
+                END;
+                """)
+            try db.execute(sql: "UPDATE globals SET value = ? WHERE key = ?", arguments: ["3", versionKey])
         }
         return migrator
     }

@@ -206,6 +206,50 @@ import Testing
         #expect(try await studies(reopened, ["US"]).isEmpty)
     }
 
+    @Test func runningTotalsMatchTheTablesThroughStoresOverwritesDeletionsAndAnUpgrade() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        do {
+            let index = try open()
+            func check(_ step: String) async throws {
+                let running = try await index.statistics(), counted = try await index.recountedStatistics()
+                #expect(running == counted, "\(step)")
+            }
+            try await check("empty")
+            for n in 0 ..< 6 {
+                _ = try await index.store(makeInstance(patient: "P\(n % 2)", study: "4.\(n % 3)", series: "4.\(n % 3).\(n % 2)",
+                                                       sop: "4.\(n)", size: Int64(100 * (n + 1))), overwrite: false)
+            }
+            try await check("stored")
+            #expect(try await index.statistics().instances == 6)
+            // A copy refused, then one replacing the stored instance (its old attachment goes through the cascade).
+            _ = try await index.store(makeInstance(patient: "P0", study: "4.0", series: "4.0.0", sop: "4.0", size: 5),
+                                      overwrite: false)
+            try await check("refused copy")
+            _ = try await index.store(makeInstance(patient: "P0", study: "4.0", series: "4.0.0", sop: "4.0", size: 7),
+                                      overwrite: true)
+            try await check("overwritten")
+            _ = try await index.delete(.series, makeInstance(patient: "P1", study: "4.1", series: "4.1.1", sop: "x").identifiers.series)
+            try await check("series deleted")
+            _ = try await index.delete(.patient, makeInstance(patient: "P0", sop: "x").identifiers.patient)
+            try await check("patient deleted")
+        }
+        // An index made before the totals existed: reopening fills them from what is stored.
+        let queue = try DatabaseQueue(path: folder + "/index.sqlite")
+        try await queue.write { db in
+            try db.execute(sql: """
+                DROP TRIGGER resourceCounted; DROP TRIGGER resourceUncounted; DROP TRIGGER attachmentCounted;
+                DROP TRIGGER attachmentUncounted; DROP TABLE totals;
+                DELETE FROM grdb_migrations WHERE identifier = 'v3-totals-series-trigger';
+                UPDATE globals SET value = '2' WHERE key = 'SchemaVersion';
+                """)
+        }
+        try queue.close()
+        let reopened = try open()
+        #expect(try await reopened.globalProperty("SchemaVersion") == "3")
+        let running = try await reopened.statistics()
+        #expect(running == (try await reopened.recountedStatistics()) && running.instances > 0)
+    }
+
     @Test func changesPaging() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()
