@@ -22,7 +22,7 @@ extension SQLiteIndex {
     }
 
     public func lastChange() async throws -> Change? {
-        try await read("read the last change") { db in
+        try readNow("read the last change") { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM changes ORDER BY seq DESC LIMIT 1")).map(Self.change)
         }
     }

@@ -9,7 +9,7 @@ extension SQLiteIndex {
 
     public func resources(_ level: ResourceLevel, _ publicIDs: [String]) async throws -> [ResourceRecord] {
         if publicIDs.isEmpty { return [] }
-        return try await read("read resources") { db in
+        let body = { @Sendable (db: Database) throws -> [ResourceRecord] in
             // Back into the order asked.
             let records = try Self.records(db, level, publicIDs)
             var position: [String: Int] = [:]
@@ -17,7 +17,13 @@ extension SQLiteIndex {
             for (i, record) in records.enumerated() { position[record.publicID] = i }
             return publicIDs.compactMap { position[$0].map { records[$0] } }
         }
+        // A few resources (a GET of one, a parent) are read at once; listings go to a reader queue.
+        if publicIDs.count <= Self.readNowLimit { return try readNow("read resources", body) }
+        return try await read("read resources", body)
     }
+
+    /// Up to this many resources are read on the calling thread.
+    static let readNowLimit = 8
 
     /// Full records of some resources of one level, with a constant number of cached statements.
     /// `+r.level` keeps SQLite on the unique publicId index: without statistics it would rather walk every resource
@@ -139,14 +145,14 @@ extension SQLiteIndex {
     }
 
     public func level(of publicID: String) async throws -> ResourceLevel? {
-        try await read("find the level of a resource") { db in
+        try readNow("find the level of a resource") { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT level FROM resources WHERE publicId = ?"), arguments: [publicID])
                 .flatMap(ResourceLevel.init(rawValue:))
         }
     }
 
     public func lookup(identifier value: String) async throws -> [(level: ResourceLevel, publicID: String)] {
-        let found = try await read("look up an identifier") { db -> [StableItem] in
+        let found = try readNow("look up an identifier") { db -> [StableItem] in
             var out: [StableItem] = []
             for level in ResourceLevel.allCases {
                 // `+r.level`: ordered by id, SQLite would rather walk the whole level than seek the value.

@@ -4,7 +4,7 @@ internal import GRDB
 extension SQLiteIndex {
     /// The whole index's figures, from the running totals the schema's triggers keep.
     public func statistics() async throws -> Statistics {
-        try await read("compute statistics") { db in
+        try readNow("read the running totals") { db in
             var s = Statistics()
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, value FROM totals")) {
                 let value: Int64 = row[1]
