@@ -219,6 +219,8 @@ public struct ResourceRecord: Sendable, Equatable {
     /// Instance level: the DICOM attachment and IndexInSeries.
     public var dicomAttachment: Attachment?
     public var indexInSeries: Int?
+    /// Series level: each instance's IndexInSeries, in the order of `childrenIDs` (nil where it has none).
+    public var childrenIndexInSeries: [Int?] = []
 
     public init(level: ResourceLevel, publicID: String, parentID: String?, childrenIDs: [String], mainTags: MainTags,
                 patientMainTags: MainTags = [:], isStable: Bool, isProtected: Bool = false, lastUpdate: String,

@@ -57,10 +57,34 @@ extension SQLiteIndex {
         for (i, id) in ids.enumerated() { position[id] = i }
 
         if level != .instance {
-            let sql = "SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership) ORDER BY id"
-            let children = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [idList])
-            while let r = try children.next() {
-                if let i = position[r[0]] { records[i].childrenIDs.append(r[1]) }
+            // A series whose expected number of instances is known has its Status computed from its instances'
+            // IndexInSeries: those come with its children, in the same read. Other series answer "Unknown".
+            var counted: [Int64] = [], plain: [Int64] = []
+            for (i, id) in ids.enumerated() {
+                let expectsCount = level == .series && (records[i].expectedInstances ?? 0) > 0
+                if expectsCount { counted.append(id) } else { plain.append(id) }
+            }
+            if !plain.isEmpty {
+                let sql = "SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership) ORDER BY id"
+                let children = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [SQLValueList.argument(plain)])
+                while let r = try children.next() {
+                    if let i = position[r[0]] { records[i].childrenIDs.append(r[1]) }
+                }
+            }
+            if !counted.isEmpty {
+                let sql = """
+                    SELECT r.parentId, r.publicId, m.value FROM resources r
+                    LEFT JOIN metadata m ON m.resourceId = r.id AND m.kind = ?
+                    WHERE r.parentId \(SQLValueList.membership) ORDER BY r.id
+                    """
+                let children = try Row.fetchCursor(db.cachedStatement(sql: sql),
+                                                   arguments: [MetadataKind.indexInSeries.rawValue, SQLValueList.argument(counted)])
+                while let r = try children.next() {
+                    guard let i = position[r[0]] else { continue }
+                    records[i].childrenIDs.append(r[1])
+                    let text: String? = r[2]
+                    records[i].childrenIndexInSeries.append(text.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
+                }
             }
         }
         let labelSQL = "SELECT resourceId, label FROM labels WHERE resourceId \(SQLValueList.membership) ORDER BY label"

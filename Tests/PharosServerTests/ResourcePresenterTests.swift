@@ -71,6 +71,48 @@ import Testing
         }
     }
 
+    @Test func seriesStatusFollowsTheExpectedCountAndTheInstancesIndexes() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-status-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let index = try SQLiteIndex(directory: dir)
+        var n = 0
+        func add(_ series: String, expected: Int?, indexInSeries: Int?) async throws -> String {
+            n += 1
+            var instance = NewInstance(
+                identifiers: ResourceIdentifiers(patientID: "P", studyInstanceUID: "1.9", seriesInstanceUID: series,
+                                                 sopInstanceUID: "\(series).\(n)"),
+                patientTags: [.patientID: "P"], studyTags: [.studyInstanceUID: "1.9"],
+                seriesTags: [.seriesInstanceUID: series, .modality: "CT"], instanceTags: [.sopInstanceUID: "\(series).\(n)"],
+                attachments: [], metadata: [:], expectedInstancesInSeries: expected, header: nil)
+            if let indexInSeries { instance.metadata[.indexInSeries] = String(indexInSeries) }
+            _ = try await index.store(instance, overwrite: false)
+            return instance.identifiers.series
+        }
+        let presenter = ResourcePresenter(index: index)
+        func status(_ id: String) async throws -> String? {
+            let one = try await presenter.json(try await presenter.record(.series, id), format: .human)["Status"]?.stringValue
+            // A listing computes it the same way.
+            let listed = try JSONValue.parse(String(decoding: try await presenter.expandedJSON(.series, [id], format: .human),
+                                                    as: UTF8.self))
+            #expect(listed[0]?["Status"]?.stringValue == one)
+            return one
+        }
+        var a = try await add("1.9.1", expected: 3, indexInSeries: 1)
+        a = try await add("1.9.1", expected: 3, indexInSeries: 2)
+        #expect(try await status(a) == "Missing")
+        _ = try await add("1.9.1", expected: 3, indexInSeries: 3)
+        #expect(try await status(a) == "Complete")
+        var b = try await add("1.9.2", expected: 2, indexInSeries: 1)
+        b = try await add("1.9.2", expected: 2, indexInSeries: 1)
+        #expect(try await status(b) == "Inconsistent")
+        let c = try await add("1.9.3", expected: 2, indexInSeries: nil)
+        #expect(try await status(c) == "Unknown")
+        let d = try await add("1.9.4", expected: nil, indexInSeries: 1)
+        #expect(try await status(d) == "Unknown")
+        let e = try await add("1.9.5", expected: 2, indexInSeries: 5)
+        #expect(try await status(e) == "Inconsistent")
+    }
+
     @Test func mainTagsOutsideTheKnownSetAreStillRenderedInKeyOrder() throws {
         let known: MainTags = [.patientName: "DOE^JOHN", .patientID: "P1", .studyDate: "20200101"]
         var mixed = known

@@ -149,7 +149,7 @@ struct ResourcePresenter: Sendable {
         }
         let records = try await index.resources(level, ids)
         var statuses: [String?] = []
-        if level == .series { for r in records { statuses.append(try await seriesStatus(r)) } }
+        if level == .series { statuses = records.map(Self.seriesStatus) }
         var writer = JSONStreamWriter(options: options)
         writer.beginFragment()
         for (i, r) in records.enumerated() {
@@ -204,7 +204,7 @@ struct ResourcePresenter: Sendable {
         if !requestedTags.isEmpty, let instanceData {
             requested = try await self.requestedTags(r, requestedTags, format: format, data: instanceData)
         }
-        let status = r.level == .series ? try await seriesStatus(r) : nil
+        let status = r.level == .series ? Self.seriesStatus(r) : nil
         var o = JSONObject()
         for (key, field) in Self.fields(r, status: status, requested: requested) {
             switch field {
@@ -277,12 +277,13 @@ struct ResourcePresenter: Sendable {
         return f
     }
 
-    /// Orthanc's completeness of a series from ExpectedNumberOfInstances and the instances' IndexInSeries.
-    func seriesStatus(_ r: ResourceRecord) async throws -> String {
+    /// Orthanc's completeness of a series from ExpectedNumberOfInstances and the instances' IndexInSeries (read with
+    /// the series' record).
+    static func seriesStatus(_ r: ResourceRecord) -> String {
         guard let expected = r.expectedInstances, expected > 0 else { return "Unknown" }
         var seen = Set<Int>()
-        for instance in try await index.resources(.instance, r.childrenIDs) {
-            guard let i = instance.indexInSeries else { return "Unknown" }
+        for index in r.childrenIndexInSeries {
+            guard let i = index else { return "Unknown" }
             guard i >= 1 && i <= expected, seen.insert(i).inserted else { return "Inconsistent" }
         }
         return seen.count == expected ? "Complete" : "Missing"
