@@ -65,7 +65,11 @@ extension SQLiteIndex {
                 if expectsCount { counted.append(id) } else { plain.append(id) }
             }
             if !plain.isEmpty {
-                let sql = "SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership) ORDER BY id"
+                // By parent, then id: the parent index's own order (each parent's children by id), without a sort.
+                let sql = """
+                    SELECT parentId, publicId FROM resources WHERE parentId \(SQLValueList.membership)
+                    ORDER BY parentId, id
+                    """
                 let children = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: [SQLValueList.argument(plain)])
                 while let r = try children.next() {
                     if let i = position[r[0]] { records[i].childrenIDs.append(r[1]) }
@@ -75,10 +79,10 @@ extension SQLiteIndex {
                 let sql = """
                     SELECT r.parentId, r.publicId, m.value FROM resources r
                     LEFT JOIN metadata m ON m.resourceId = r.id AND m.kind = ?
-                    WHERE r.parentId \(SQLValueList.membership) ORDER BY r.id
+                    WHERE r.parentId \(SQLValueList.membership) ORDER BY r.parentId, r.id
                     """
-                let children = try Row.fetchCursor(db.cachedStatement(sql: sql),
-                                                   arguments: [MetadataKind.indexInSeries.rawValue, SQLValueList.argument(counted)])
+                let arguments: StatementArguments = [MetadataKind.indexInSeries.rawValue, SQLValueList.argument(counted)]
+                let children = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
                 while let r = try children.next() {
                     guard let i = position[r[0]] else { continue }
                     records[i].childrenIDs.append(r[1])
