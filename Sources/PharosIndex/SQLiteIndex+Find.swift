@@ -132,10 +132,8 @@ struct FindPlan: Sendable {
         var listed: Set<Int> = []
     }
 
-    /// The constraint yielding the fewest candidates at the query level, or nil without indexed constraints.
-    func driver(_ db: Database) throws -> Int? { try strategy(db).driver }
-
-    /// Chooses the driver and, for every other constraint, how candidates are checked against it.
+    /// Chooses the driver (the constraint yielding the fewest candidates at the query level) and, for every other
+    /// constraint, how candidates are checked against it.
     ///
     /// Each constraint's matches are counted (up to `countCap`). A match on an ancestor stands for its descendants
     /// at the query level, and how many those are varies (2 studies per patient in one archive, 40 series per

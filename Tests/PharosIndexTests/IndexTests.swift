@@ -381,7 +381,7 @@ import Testing
         let plan = try FindPlan(query)
         #expect(plan.indexed.map(\.depth) == [0, 1], "StudyDate first, then the patient's name one level up")
         func driver() async throws -> Int? {
-            try await index.pool.read { db in try plan.driver(db) }
+            try await index.pool.read { db in try plan.strategy(db).driver }
         }
         // 2 RARE patients with one study each stand for 2 studies, fewer than the 3 studies of 2020, so the name drives
         // although it constrains the level above (a fixed guess of 4 studies per patient made the date drive).

@@ -1,30 +1,22 @@
+import DICOM
 import Foundation
 import Testing
 @testable import PharosServer
 
 /// The ZIP writer checked by a reader it does not share code with: Python's zipfile (CRCs, sizes, ZIP64 records).
 @Suite struct ArchiveTests {
-    /// What Python's zipfile reads in `bytes`: "count name:size,…" or its error.
+    /// What Python's zipfile reads in `bytes`: "count badEntry name:size,…" for the first three entries.
     private static func pythonReads(_ bytes: [UInt8]) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pharos-zip-\(UUID().uuidString).zip")
         defer { try? FileManager.default.removeItem(at: path) }
         try Data(bytes).write(to: path)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
-            import sys, zipfile
-            z = zipfile.ZipFile(sys.argv[1])
+        return try Process.run(python: """
+            import zipfile
+            z = zipfile.ZipFile(\(JSONValue.string(path.path).serialized()))
             bad = z.testzip()
             infos = z.infolist()
             print(len(infos), bad, ",".join(f"{i.filename}:{i.file_size}" for i in infos[:3]))
-            """, path.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            """)
     }
 
     @Test func entriesReadBackWithTheirNamesAndContents() throws {

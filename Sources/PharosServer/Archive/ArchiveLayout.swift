@@ -25,35 +25,34 @@ struct ArchiveLayout {
             folders[id] = candidate
             return candidate
         }
-        // Series by series in the order they come, each series' files by InstanceNumber.
-        let complete = lineages.filter { $0.publicIDs.count == 4 }
-        var seriesOrder: [String: Int] = [:]
-        for lineage in complete where seriesOrder[lineage.publicIDs[1]] == nil {
-            seriesOrder[lineage.publicIDs[1]] = seriesOrder.count
+        // Series by series in the order they come, each series' files by InstanceNumber. Each lineage's main tags
+        // are decoded once, not at every comparison of the sort.
+        let complete = lineages.filter { $0.publicIDs.count == 4 }.map { lineage in
+            let tags = lineage.mainTags
+            let number = tags[0][Tag(0x0020, 0x0013)].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            return (ids: lineage.publicIDs, tags: tags, number: number)
         }
+        var seriesOrder: [String: Int] = [:]
+        for item in complete where seriesOrder[item.ids[1]] == nil { seriesOrder[item.ids[1]] = seriesOrder.count }
         let ordered = complete.sorted { a, b in
-            let (sa, sb) = (seriesOrder[a.publicIDs[1]] ?? 0, seriesOrder[b.publicIDs[1]] ?? 0)
+            let (sa, sb) = (seriesOrder[a.ids[1]] ?? 0, seriesOrder[b.ids[1]] ?? 0)
             if sa != sb { return sa < sb }
-            let (na, nb) = (Self.number(a), Self.number(b))
-            return na != nb ? (na ?? .max) < (nb ?? .max) : a.publicIDs[0] < b.publicIDs[0]
+            return a.number != b.number ? (a.number ?? .max) < (b.number ?? .max) : a.ids[0] < b.ids[0]
         }
         var counters: [String: Int] = [:]
-        for lineage in ordered {
-            let ids = lineage.publicIDs, tags = lineage.mainTags
-            let patient = folder(ids[3], parent: "", Self.name([tags[3][.patientID], tags[3][.patientName]], or: "Unknown Patient"))
-            let study = folder(ids[2], parent: ids[3], Self.name([tags[2][Tag(0x0008, 0x0050)], tags[2][Tag(0x0008, 0x1030)]],
-                                                                  or: "Unknown Study"))
+        for (ids, tags, _) in ordered {
+            let patient = folder(ids[3], parent: "",
+                                 Self.name([tags[3][.patientID], tags[3][.patientName]], or: "Unknown Patient"))
+            let study = folder(ids[2], parent: ids[3],
+                               Self.name([tags[2][Tag(0x0008, 0x0050)], tags[2][Tag(0x0008, 0x1030)]], or: "Unknown Study"))
             let modality = tags[1][.modality] ?? ""
-            let series = folder(ids[1], parent: ids[2], Self.name([modality, tags[1][Tag(0x0008, 0x103E)]], or: "Unknown Series"))
+            let series = folder(ids[1], parent: ids[2],
+                                Self.name([modality, tags[1][Tag(0x0008, 0x103E)]], or: "Unknown Series"))
             let n = counters[ids[1], default: 0]
             counters[ids[1]] = n + 1
             let digits = String(n), padded = String(repeating: "0", count: max(0, 6 - digits.count)) + digits
             entries.append((ids[0], "\(patient)/\(study)/\(series)/\(Self.prefix(modality))\(padded).dcm"))
         }
-    }
-
-    private static func number(_ lineage: ResourceLineage) -> Int? {
-        lineage.mainTags[0][Tag(0x0020, 0x0013)].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// The non-empty parts joined by a space, reduced to characters every file system and unzip tool accepts.

@@ -21,21 +21,16 @@ struct ZipWriter {
 
     /// Adds a file named `name` (a relative path with `/` separators), appending its bytes in the archive to `out`.
     mutating func add(_ name: String, _ content: [UInt8], to out: inout [UInt8]) {
-        let nameBytes = Array(name.utf8)
-        let crc = content.withUnsafeBufferPointer { UInt32(crc32(0, $0.baseAddress, uInt($0.count))) }
+        // The name field holds 65,535 bytes; archive paths are far shorter (ArchiveLayout), but never trap on one.
+        let nameBytes = Array(name.utf8.prefix(0xFFFF))
+        let crc = content.withUnsafeBufferPointer { UInt32(crc32_z(0, $0.baseAddress, $0.count)) }
         let offset = self.offset, size = UInt64(content.count)
         let sizeNeeds64 = size >= 0xFFFF_FFFF
         // Local header: with ZIP64 sizes when the file itself is that large.
         var local: [UInt8] = []
         local.le32(0x0403_4B50)
         local.le16(sizeNeeds64 ? 45 : 20)
-        local.le16(1 << 11)  // names in UTF-8
-        local.le16(0)        // stored
-        local.le16(dosTime)
-        local.le16(dosDate)
-        local.le32(crc)
-        local.le32(sizeNeeds64 ? 0xFFFF_FFFF : UInt32(size))
-        local.le32(sizeNeeds64 ? 0xFFFF_FFFF : UInt32(size))
+        appendSharedFields(&local, crc: crc, size: size)
         local.le16(UInt16(nameBytes.count))
         local.le16(sizeNeeds64 ? 20 : 0)
         local += nameBytes
@@ -58,13 +53,7 @@ struct ZipWriter {
         header.le32(0x0201_4B50)
         header.le16(3 << 8 | 45)  // made by Unix, version 4.5
         header.le16(extra.isEmpty ? 20 : 45)
-        header.le16(1 << 11)
-        header.le16(0)
-        header.le16(dosTime)
-        header.le16(dosDate)
-        header.le32(crc)
-        header.le32(sizeNeeds64 ? 0xFFFF_FFFF : UInt32(size))
-        header.le32(sizeNeeds64 ? 0xFFFF_FFFF : UInt32(size))
+        appendSharedFields(&header, crc: crc, size: size)
         header.le16(UInt16(nameBytes.count))
         header.le16(extra.isEmpty ? 0 : UInt16(4 + extra.count))
         header.le16(0)  // comment
@@ -80,6 +69,19 @@ struct ZipWriter {
         }
         central += header
         count += 1
+    }
+
+    /// The fields the local header and the central directory entry share, from the flags to the sizes: UTF-8 names,
+    /// stored, the date, the CRC-32, and both sizes (0xFFFFFFFF when they are in the ZIP64 extra field).
+    private func appendSharedFields(_ out: inout [UInt8], crc: UInt32, size: UInt64) {
+        out.le16(1 << 11)
+        out.le16(0)
+        out.le16(dosTime)
+        out.le16(dosDate)
+        out.le32(crc)
+        let field = size >= 0xFFFF_FFFF ? 0xFFFF_FFFF : UInt32(size)
+        out.le32(field)
+        out.le32(field)
     }
 
     /// The end of the archive: central directory and end records.

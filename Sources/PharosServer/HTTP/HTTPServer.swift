@@ -170,23 +170,17 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func writeStreamed(_ response: Response, _ stream: @escaping @Sendable (BodyWriter) async throws -> Void,
                                version: HTTPVersion, keepAlive requested: Bool, context: ChannelHandlerContext) {
         let keepAlive = requested && !(version.major == 1 && version.minor == 0)
-        var headers = HTTPHeaders()
-        for (name, value) in response.headers { headers.add(name: name.rawName, value: value) }
-        headers.remove(name: "Content-Length")
-        if keepAlive { headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
-        if response.headers[.server] == nil { headers.add(name: "Server", value: settings.serverName) }
-        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-        let status = HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase)
-        context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
-                              promise: nil)
-        let writer = ChannelBodyWriter(handler: NIOLoopBound((self, context), eventLoop: context.eventLoop))
+        context.writeAndFlush(wrapOutboundOut(.head(head(response, version: version, keepAlive: keepAlive,
+                                                         contentLength: nil))), promise: nil)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let writer = ChannelBodyWriter(handler: bound)
         let eventLoop = context.eventLoop
         let logger = self.logger
         Task {
-            var failed = false
+            let failed: Bool
             do {
                 try await stream(writer)
+                failed = false
             } catch {
                 failed = true
                 logger.warning("A streamed answer was cut short: \(error)")
@@ -224,10 +218,17 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func write(_ response: Response, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    /// The response head: the route's fields, Content-Length (or chunked framing when the length is unknown and the
+    /// connection stays open), Server, and Connection as the client's HTTP version needs it.
+    private func head(_ response: Response, version: HTTPVersion, keepAlive: Bool, contentLength: Int?) -> HTTPResponseHead {
         var headers = HTTPHeaders()
         for (name, value) in response.headers { headers.add(name: name.rawName, value: value) }
-        headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
+        if let contentLength {
+            headers.replaceOrAdd(name: "Content-Length", value: String(contentLength))
+        } else {
+            headers.remove(name: "Content-Length")
+            if keepAlive { headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked") }
+        }
         if response.headers[.server] == nil { headers.add(name: "Server", value: settings.serverName) }
         if !keepAlive {
             headers.replaceOrAdd(name: "Connection", value: "close")
@@ -235,8 +236,12 @@ final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers.replaceOrAdd(name: "Connection", value: "keep-alive")
         }
         let status = HTTPResponseStatus(statusCode: response.status.code, reasonPhrase: response.status.reasonPhrase)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))),
-                      promise: nil)
+        return HTTPResponseHead(version: version, status: status, headers: headers)
+    }
+
+    private func write(_ response: Response, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(head(response, version: version, keepAlive: keepAlive,
+                                                 contentLength: response.body.count))), promise: nil)
         if !response.body.isEmpty {
             context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))),
                           promise: nil)
