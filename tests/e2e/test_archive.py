@@ -117,3 +117,52 @@ def test_archives_are_streamed_and_the_connection_serves_on(server, corpus):
                           capture_output=True, text=True, timeout=30)
     assert done.returncode == 0, done.stderr
     assert "200" in done.stdout.splitlines()[0] and "connection: close" in done.stdout.lower()
+
+
+def test_create_archive_gathers_resources_of_any_level_once_each(server, corpus):
+    import json
+    ct = next(f for f in corpus if f.path.name == "CT_small.dcm")
+    mr = next(f for f in corpus if f.path.name == "MR_small.dcm")
+    for f in (ct, mr):
+        assert server.upload(f.path).status == 200
+    ct_study = orthanc_id(ct.patient_id, ct.study_uid)
+    ct_patient = orthanc_id(ct.patient_id)
+
+    def contents(z):
+        return sorted(z.read(i) for i in z.infolist())
+
+    # A list of IDs: a study and an instance of another patient.
+    answer = server.post("/tools/create-archive", json.dumps([ct_study, mr.instance_id]).encode())
+    assert answer.status == 200 and answer.headers["Content-Type"] == "application/zip", answer
+    assert 'filename="Archive.zip"' in answer.headers["Content-Disposition"]
+    z = zipfile.ZipFile(io.BytesIO(answer.body))
+    assert contents(z) == sorted([ct.path.read_bytes(), mr.path.read_bytes()])
+    assert all(len(i.filename.split("/")) == 4 for i in z.infolist())
+
+    # {"Resources": [...]}: a patient, its study and its instance overlap; the file is archived once.
+    body = {"Resources": [ct_patient, ct_study, ct.instance_id], "Synchronous": True, "Filename": "ct.zip"}
+    answer = server.post("/tools/create-archive", json.dumps(body).encode())
+    assert answer.status == 200 and 'filename="ct.zip"' in answer.headers["Content-Disposition"]
+    assert contents(zipfile.ZipFile(io.BytesIO(answer.body))) == [ct.path.read_bytes()]
+
+    # GET with ?resources= (Orthanc 1.12.2); an empty list gives an empty archive.
+    answer = server.get(f"/tools/create-archive?resources={ct_study},{mr.instance_id}")
+    assert answer.status == 200
+    assert len(zipfile.ZipFile(io.BytesIO(answer.body)).infolist()) == 2
+    answer = server.post("/tools/create-archive", b"[]")
+    assert answer.status == 200 and zipfile.ZipFile(io.BytesIO(answer.body)).infolist() == []
+
+    # Refusals, as Orthanc words them; nothing is lost.
+    for body, status, details in [
+        (json.dumps(["00000000-00000000-00000000-00000000-00000000"]).encode(), 404, None),
+        (b'{"x": 1}', 400, "Missing field Resources in the JSON body"),
+        (b"[1]", 400, "Expected a list of strings (Orthanc identifiers)"),
+        (b'{"Resources": "x"}', 400, "Expected a list of strings (Orthanc identifiers)"),
+        (b"zz", 400, "Expected a list of resources to archive in the body"),
+    ]:
+        answer = server.post("/tools/create-archive", body)
+        assert answer.status == status, (body, answer)
+        if details:
+            assert json.loads(answer.body)["Details"] == details
+    assert server.get("/tools/create-archive").status == 400
+    assert len(server.get_json("/instances")) == 2
