@@ -166,3 +166,70 @@ def test_create_archive_gathers_resources_of_any_level_once_each(server, corpus)
             assert json.loads(answer.body)["Details"] == details
     assert server.get("/tools/create-archive").status == 400
     assert len(server.get_json("/instances")) == 2
+
+
+def media(answer):
+    """The ZIP of a /media answer, unpacked: {path: bytes} and the DICOMDIR read by pydicom as a file-set."""
+    import tempfile
+    from pathlib import Path
+    import pydicom
+    from pydicom.fileset import FileSet
+    assert answer.status == 200 and answer.headers["Content-Type"] == "application/zip", answer
+    z = zipfile.ZipFile(io.BytesIO(answer.body))
+    files = {i.filename: z.read(i) for i in z.infolist()}
+    folder = Path(tempfile.mkdtemp(prefix="pharos-media-"))
+    z.extractall(folder)
+    return files, FileSet(pydicom.dcmread(folder / "DICOMDIR")), folder
+
+
+def test_media_have_a_dicomdir_that_references_every_file(server, corpus):
+    import json
+    import shutil
+    picked = [f for f in corpus if f.path.name in ("CT_small.dcm", "MR_small.dcm", "rtplan.dcm")]
+    for f in picked:
+        assert server.upload(f.path).status == 200
+    stored = {f.instance_id: f.path.read_bytes() for f in picked}
+    by_uid = {f.dataset.SOPInstanceUID: f for f in picked}
+
+    files, fileset, folder = media(server.post("/tools/create-media", json.dumps(server.get_json("/patients")).encode()))
+    try:
+        assert sorted(files) == ["DICOMDIR"] + sorted(f"IMAGES/IM{i}" for i in range(len(picked)))
+        # pydicom follows the records' offsets: every instance is found, and each record's file is the stored one.
+        assert len(list(fileset)) == len(picked)
+        for record in fileset:
+            source = by_uid[record.ReferencedSOPInstanceUIDInFile]
+            assert files["/".join(record.ReferencedFileID)] == source.path.read_bytes()
+            assert record.ReferencedSOPClassUIDInFile == source.dataset.SOPClassUID
+            assert record.ReferencedTransferSyntaxUIDInFile == source.dataset.file_meta.TransferSyntaxUID
+        types = {r.DirectoryRecordType for r in fileset}
+        assert types == {"IMAGE", "RT PLAN"}, types
+        assert sorted(stored.values()) == sorted(v for k, v in files.items() if k != "DICOMDIR")
+    finally:
+        shutil.rmtree(folder)
+
+    # One study, from its own route: its files only, downloaded as <id>.zip; ?extended adds the birth date.
+    mr = next(f for f in picked if f.path.name == "MR_small.dcm")
+    study = orthanc_id(mr.patient_id, mr.study_uid)
+    answer = server.get(f"/studies/{study}/media")
+    assert f'filename="{study}.zip"' in answer.headers["Content-Disposition"]
+    files, fileset, folder = media(answer)
+    shutil.rmtree(folder)
+    assert [files[k] for k in files if k != "DICOMDIR"] == [mr.path.read_bytes()]
+    from pydicom import dcmread
+    plain = dcmread(io.BytesIO(files["DICOMDIR"]))
+    patient = next(r for r in plain.DirectoryRecordSequence if r.DirectoryRecordType == "PATIENT")
+    assert patient.PatientID == mr.patient_id and "PatientBirthDate" not in patient
+    for answer in (server.get(f"/studies/{study}/media?extended"),
+                   server.post(f"/studies/{study}/media", b'{"Extended": true}'),
+                   server.post("/tools/create-media-extended", json.dumps([study]).encode())):
+        files, _, folder = media(answer)
+        shutil.rmtree(folder)
+        extended = dcmread(io.BytesIO(files["DICOMDIR"]))
+        patient = next(r for r in extended.DirectoryRecordSequence if r.DirectoryRecordType == "PATIENT")
+        assert "PatientBirthDate" in patient and "PatientSex" in patient
+        series = next(r for r in extended.DirectoryRecordSequence if r.DirectoryRecordType == "SERIES")
+        assert "SeriesDescription" in series
+
+    assert server.get("/studies/00000000-00000000-00000000-00000000-00000000/media").status == 404
+    assert server.post("/tools/create-media", b'["nothing"]').status == 404
+    assert server.post("/tools/create-media", b'{"x": 1}').status == 400

@@ -2,41 +2,80 @@ import DICOM
 import Foundation
 import PharosIndex
 
-/// `GET`/`POST /{patients,studies,series}/{id}/archive` and `/tools/create-archive`: instances as a ZIP archive, in
-/// Orthanc's folder layout (`ArchiveLayout`). Answered synchronously (Orthanc's "Synchronous": true), streamed as the
-/// files are read.
+/// ZIP archives of instances, answered synchronously (Orthanc's "Synchronous": true) and streamed as the files are
+/// read: `/{patients,studies,series}/{id}/archive` and `/tools/create-archive` in Orthanc's folder layout
+/// (`ArchiveLayout`); `/{patients,studies,series}/{id}/media` and `/tools/create-media[-extended]` as DICOM media,
+/// `IMAGES/IM0`… and a `DICOMDIR` (`DicomDirectory`).
 struct ArchiveRoutes {
     let index: any Index
     let instanceData: InstanceData
 
+    /// What the ZIP holds besides the files.
+    enum Kind: Sendable {
+        case archive
+        case media(extended: Bool)
+    }
+
+    /// Options of a request: the download's name and, for media, extended DICOMDIR records.
+    struct Options: Sendable {
+        var filename: String?
+        var extended = false
+    }
+
     func register(on routes: RouteTable) {
         for level in [ResourceLevel.patient, .study, .series] {
-            let handler: RouteTable.Handler = { request, context in
-                try await archive(level, try request.id(context), filename: request.uri.queryParameters.get("filename"))
+            for (path, media) in [("archive", false), ("media", true)] {
+                routes.get("/\(level.collection)/{id}/\(path)") { request, context in
+                    let options = Self.options(request, body: nil)
+                    return try await zip(of: level, try request.id(context), options, media: media)
+                }
+                routes.post("/\(level.collection)/{id}/\(path)") { request, context in
+                    let body = try? JSONValue.parse(try await request.collectBody(limit: 1 << 16))
+                    let options = Self.options(request, body: body)
+                    return try await zip(of: level, try request.id(context), options, media: media)
+                }
             }
-            routes.get("/\(level.collection)/{id}/archive", handler)
-            routes.post("/\(level.collection)/{id}/archive", handler)
         }
-        // Several resources of any levels in one archive: a JSON list of IDs or {"Resources": [...]} (POST), or
+        // Several resources of any levels in one ZIP: a JSON list of IDs or {"Resources": [...]} (POST), or
         // `?resources=id1,id2` (GET, Orthanc 1.12.2).
-        routes.post("/tools/create-archive") { request, _ in
-            let body = try await request.collectBody(limit: 1 << 24)
-            let (ids, filename) = try Self.resourceList(body)
-            return try await archive(of: ids, filename: filename ?? request.uri.queryParameters.get("filename"))
-        }
-        routes.get("/tools/create-archive") { request, _ in
-            guard let list = request.uri.queryParameters.get("resources") else {
-                throw RESTError.badRequest("Missing the 'resources' argument: a comma-separated list of IDs")
+        let tools: [(String, @Sendable (Options) -> Kind)] = [
+            ("create-archive", { _ in .archive }),
+            ("create-media", { .media(extended: $0.extended) }),
+            ("create-media-extended", { _ in .media(extended: true) }),
+        ]
+        for (name, kind) in tools {
+            routes.post("/tools/\(name)") { request, _ in
+                let body = try await request.collectBody(limit: 1 << 24)
+                let ids = try Self.resourceList(body)
+                let options = Self.options(request, body: try? JSONValue.parse(body))
+                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename))
             }
-            let ids = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            return try await archive(of: ids, filename: request.uri.queryParameters.get("filename"))
+            routes.get("/tools/\(name)") { request, _ in
+                guard let list = request.uri.queryParameters.get("resources") else {
+                    throw RESTError.badRequest("Missing the 'resources' argument: a comma-separated list of IDs")
+                }
+                let ids = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                let options = Self.options(request, body: nil)
+                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename))
+            }
         }
     }
 
-    /// The resource IDs (and the optional `Filename`) of a `/tools/create-archive` body, refused as Orthanc does.
-    static func resourceList(_ body: [UInt8]) throws -> (ids: [String], filename: String?) {
+    /// `filename` and `extended` from the query string, overridden by `Filename` and `Extended` in a JSON body.
+    static func options(_ request: Request, body: JSONValue?) -> Options {
+        let query = request.uri.queryParameters
+        var options = Options(filename: query.get("filename"))
+        if let flag = query.get("extended") { options.extended = !["0", "false", "no"].contains(flag.lowercased()) }
+        if case .object(let members)? = body {
+            if case .string(let name)? = members["Filename"] { options.filename = name }
+            if case .bool(let flag)? = members["Extended"] { options.extended = flag }
+        }
+        return options
+    }
+
+    /// The resource IDs of a `/tools/create-*` body, refused as Orthanc does.
+    static func resourceList(_ body: [UInt8]) throws -> [String] {
         let list: JSONValue
-        var filename: String?
         switch try? JSONValue.parse(body) {
         case .array(let items)?:
             list = .array(items)
@@ -45,24 +84,30 @@ struct ArchiveRoutes {
                 throw RESTError(.badFileFormat, "Missing field Resources in the JSON body")
             }
             list = resources
-            if case .string(let name)? = members["Filename"] { filename = name }
         default:
             throw RESTError(.badFileFormat, "Expected a list of resources to archive in the body")
         }
         guard case .array(let items) = list else {
             throw RESTError(.badFileFormat, "Expected a list of strings (Orthanc identifiers)")
         }
-        let ids = try items.map { item throws -> String in
+        return try items.map { item throws -> String in
             guard case .string(let id) = item else {
                 throw RESTError(.badFileFormat, "Expected a list of strings (Orthanc identifiers)")
             }
             return id
         }
-        return (ids, filename)
     }
 
-    /// The archive of several resources of any levels; an instance reached twice is stored once.
-    private func archive(of ids: [String], filename: String?) async throws -> Response {
+    /// The ZIP of one patient, study or series, downloaded as `<id>.zip` unless named.
+    private func zip(of level: ResourceLevel, _ id: String, _ options: Options, media: Bool) async throws -> Response {
+        guard try await index.resource(level, id) != nil else { throw RESTError.unknownResource() }
+        let instances = try await index.descendants(of: level, id, at: .instance)
+        return try await zip(instances: instances, media ? .media(extended: options.extended) : .archive,
+                             name: Self.attachmentName(options.filename) ?? "\(id).zip")
+    }
+
+    /// The ZIP of several resources of any levels, an instance reached twice stored once; `Archive.zip` unless named.
+    private func zip(of ids: [String], _ kind: Kind, name: String?) async throws -> Response {
         var instances: [String] = []
         var seen: Set<String> = []
         for id in ids {
@@ -70,7 +115,7 @@ struct ArchiveRoutes {
             let found = level == .instance ? [id] : try await index.descendants(of: level, id, at: .instance)
             for instance in found where seen.insert(instance).inserted { instances.append(instance) }
         }
-        return try await archive(instances: instances, name: Self.attachmentName(filename) ?? "Archive.zip")
+        return try await zip(instances: instances, kind, name: name ?? "Archive.zip")
     }
 
     /// Files read from storage at once while the archive is written.
@@ -78,15 +123,26 @@ struct ArchiveRoutes {
     /// Archive bytes gathered before each write to the client.
     static let partSize = 1 << 20
 
-    private func archive(_ level: ResourceLevel, _ id: String, filename: String?) async throws -> Response {
-        guard try await index.resource(level, id) != nil else { throw RESTError.unknownResource() }
-        let instances = try await index.descendants(of: level, id, at: .instance)
-        return try await archive(instances: instances, name: Self.attachmentName(filename) ?? "\(id).zip")
-    }
-
     /// The ZIP of `instances`, streamed, downloaded as `name`.
-    private func archive(instances: [String], name: String) async throws -> Response {
-        let entries = ArchiveLayout(try await index.lineages(.instance, instances)).entries
+    private func zip(instances: [String], _ kind: Kind, name: String) async throws -> Response {
+        let lineages = try await index.lineages(.instance, instances)
+        let entries: [(instance: String, path: String)]
+        let trailer: (path: String, bytes: [UInt8])?
+        switch kind {
+        case .archive:
+            entries = ArchiveLayout(lineages).entries
+            trailer = nil
+        case .media(let extended):
+            var described: [DicomDirectory.Instance] = []
+            for lineage in lineages {
+                let metadata = try await index.metadata(.instance, lineage.publicIDs[0])
+                described.append(DicomDirectory.Instance(lineage: lineage, sopClassUID: metadata[.sopClassUid] ?? "",
+                                                         transferSyntaxUID: metadata[.transferSyntax] ?? ""))
+            }
+            let directory = DicomDirectory(described, extended: extended)
+            entries = directory.entries
+            trailer = ("DICOMDIR", try directory.serialized())
+        }
         let now = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
         let date = (now.year ?? 1980, now.month ?? 1, now.day ?? 1, now.hour ?? 0, now.minute ?? 0, now.second ?? 0)
         let instanceData = self.instanceData
@@ -99,7 +155,7 @@ struct ArchiveRoutes {
             while start < entries.count {
                 let batch = Array(entries[start ..< min(entries.count, start + Self.concurrentReads)])
                 let files = try await Self.read(batch.map(\.instance), instanceData)
-                for (entry, bytes) in zip(batch, files) {
+                for (entry, bytes) in Swift.zip(batch, files) {
                     writer.add(entry.path, bytes, to: &part)
                     if part.count >= Self.partSize {
                         try await body.write(part)
@@ -108,6 +164,7 @@ struct ArchiveRoutes {
                 }
                 start += batch.count
             }
+            if let trailer { writer.add(trailer.path, trailer.bytes, to: &part) }
             part += writer.finish()
             try await body.write(part)
         }
