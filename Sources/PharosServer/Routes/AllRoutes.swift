@@ -7,6 +7,7 @@ func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: 
     ResourceRoutes(index: services.index, deletion: services.deletion, instanceData: instanceData,
                    configuration: configuration).register(on: routes)
     ChangeRoutes(index: services.index).register(on: routes)
+    AttachmentRoutes(index: services.index, storage: services.storage).register(on: routes)
     ArchiveRoutes(index: services.index, instanceData: instanceData).register(on: routes)
     ToolsRoutes(index: services.index, finder: services.finder, instanceData: instanceData,
                 configuration: configuration).register(on: routes)
