@@ -334,6 +334,13 @@ def test_modalities_rest_echo_and_store_to_pynetdicom(dicom_server, corpus, tmp_
                           evt_handlers=[(evt.EVT_C_STORE, on_store)])
     try:
         assert dicom_server.post("/modalities/pyscp/echo", b"").status == 200
+        # /tools/dicom-echo takes the peer in the body, in either DicomModalities form.
+        peer = ["PYSCP", "127.0.0.1", dicom_server.store_port]
+        assert dicom_server.post("/tools/dicom-echo", peer).status == 200
+        assert dicom_server.post("/tools/dicom-echo", {"AET": "PYSCP", "Host": "127.0.0.1",
+                                                       "Port": dicom_server.store_port}).status == 200
+        assert dicom_server.post("/tools/dicom-echo", ["PYSCP", "127.0.0.1", free_port()]).status == 500
+        assert dicom_server.post("/tools/dicom-echo", {"Host": "x"}).status == 400
         files = make_dataset(corpus, tmp_path / "in")
         store_folder(dicom_server, tmp_path / "in")
         study = files[0]

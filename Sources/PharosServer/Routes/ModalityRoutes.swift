@@ -35,6 +35,18 @@ struct ModalityRoutes {
             try await scu.echo(target, timeout: timeout)
             return .json(.object(JSONObject()))
         }
+        // An echo to a peer given in the body, as a DicomModalities entry ([AET, host, port] or an object).
+        routes.post("/tools/dicom-echo") { request, _ in
+            let body = try await request.jsonBody(limit: 1 << 16)
+            let target: DicomModality
+            do throws(ConfigurationError) {
+                target = try DicomModality(json: body)
+            } catch {
+                throw RESTError(.badFileFormat, "The body must describe a modality: \(error.message)")
+            }
+            try await scu.echo(target, timeout: body["Timeout"]?.integerValue.map { Int($0) })
+            return .json(.object(JSONObject()))
+        }
         routes.post("/modalities/{name}/store") { request, context in
             let target = try await modality(context)
             let body = try await request.collectBody(limit: configuration.maximumRequestSize)

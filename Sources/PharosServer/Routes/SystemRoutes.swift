@@ -1,11 +1,15 @@
 import DICOM
 import Foundation
+import Logging
 import PharosIndex
 
-/// `/system`, `/tools/now`, `/tools/now-local`, `/tools/generate-uid`.
+/// `/system`, `/tools`, `/tools/now`, `/tools/now-local`, `/tools/generate-uid`, and the settings Orthanc shows
+/// under `/tools` (accepted transfer syntaxes, unknown SOP classes, default encoding, log level).
 struct SystemRoutes {
     let configuration: ServerConfiguration
     let index: any Index
+    /// The level the server logs at (`--verbose`, `--trace`).
+    let logLevel: Logger.Level
 
     func register(on routes: RouteTable) {
         routes.get("/system") { _, _ in try await system() }
@@ -17,6 +21,26 @@ struct SystemRoutes {
             }
             return .text(UID.generate())
         }
+        routes.get("/tools") { _, _ in .json(.array(Self.tools.map { .string($0) })) }
+        routes.get("/tools/accepted-transfer-syntaxes") { _, _ in
+            .json(.array(DICOMListener.acceptedTransferSyntaxes(configuration).map { .string($0) }))
+        }
+        routes.get("/tools/unknown-sop-class-accepted") { _, _ in
+            .text(configuration.unknownSopClassAccepted ? "1" : "0", contentType: "text/plain")
+        }
+        routes.get("/tools/default-encoding") { _, _ in .text(configuration.defaultEncoding, contentType: "text/plain") }
+        routes.get("/tools/log-level") { _, _ in .text(Self.name(of: logLevel), contentType: "text/plain") }
+    }
+
+    /// The `/tools/…` routes served, as `GET /tools` lists them.
+    static let tools = [
+        "accepted-transfer-syntaxes", "create-archive", "create-media", "create-media-extended", "default-encoding",
+        "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local", "unknown-sop-class-accepted",
+    ]
+
+    /// Orthanc's names for the logging level the server runs at.
+    static func name(of level: Logger.Level) -> String {
+        level == .trace ? "trace" : level <= .debug ? "verbose" : "default"
     }
 
     private func system() async throws -> Response {

@@ -1,0 +1,27 @@
+"""The settings Orthanc shows under /tools, read from the configuration the server runs with."""
+
+
+def test_tools_show_the_running_configuration(make_server):
+    server = make_server({"UnknownSopClassAccepted": True, "DefaultEncoding": "Utf8",
+                          "AcceptedTransferSyntaxes": ["1.2.840.10008.1.2", "1.2.840.10008.1.2.4.9*"],
+                          "Jpeg2000TransferSyntaxAccepted": True})
+    tools = server.get_json("/tools")
+    assert {"find", "lookup", "create-archive", "accepted-transfer-syntaxes", "dicom-echo"} <= set(tools)
+    for name in tools:
+        # Every listed tool is a route (GET or POST): none is an unknown URI.
+        answer = server.get(f"/tools/{name}")
+        assert not (answer.status == 404 and b"Unknown URI" in answer.body), name
+    syntaxes = server.get_json("/tools/accepted-transfer-syntaxes")
+    assert "1.2.840.10008.1.2" in syntaxes and "1.2.840.10008.1.2.4.90" in syntaxes
+    assert "1.2.840.10008.1.2.1" not in syntaxes and all(
+        s == "1.2.840.10008.1.2" or s.startswith("1.2.840.10008.1.2.4.9") for s in syntaxes)
+    assert server.get("/tools/unknown-sop-class-accepted").body == b"1"
+    assert server.get("/tools/default-encoding").body == b"Utf8"
+    assert server.get("/tools/log-level").body in (b"default", b"verbose", b"trace")
+
+
+def test_tools_defaults(server):
+    syntaxes = server.get_json("/tools/accepted-transfer-syntaxes")
+    assert {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.5"} <= set(syntaxes)
+    assert server.get("/tools/unknown-sop-class-accepted").body == b"0"
+    assert server.get("/tools/default-encoding").body == b"Latin1"
