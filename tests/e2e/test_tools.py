@@ -25,3 +25,20 @@ def test_tools_defaults(server):
     assert {"1.2.840.10008.1.2", "1.2.840.10008.1.2.1", "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.5"} <= set(syntaxes)
     assert server.get("/tools/unknown-sop-class-accepted").body == b"0"
     assert server.get("/tools/default-encoding").body == b"Latin1"
+
+
+def test_bulk_delete_removes_resources_of_any_level(server, corpus):
+    from conftest import orthanc_id
+    picked = [f for f in corpus if f.path.name in ("CT_small.dcm", "MR_small.dcm", "rtplan.dcm")]
+    for f in picked:
+        assert server.upload(f.path).status == 200
+    ct, mr, rt = sorted(picked, key=lambda f: f.path.name)
+    # A study, an instance, an ID never stored, and the same instance again (gone by then): all answered at once.
+    body = {"Resources": [orthanc_id(ct.patient_id, ct.study_uid), mr.instance_id, "nothing", mr.instance_id]}
+    assert server.post("/tools/bulk-delete", body).status == 200
+    assert server.get_json("/instances") == [rt.instance_id]
+    assert server.get_json("/statistics")["CountPatients"] == 1
+    assert server.post("/tools/bulk-delete", ["x"]).status == 400
+    assert server.post("/tools/bulk-delete", {"Resources": [1]}).status == 400
+    assert server.post("/tools/bulk-delete", {}).status == 400
+    assert server.get_json("/instances") == [rt.instance_id]

@@ -1,7 +1,8 @@
 import DICOM
 import PharosIndex
 
-/// What an instance holds: `/tags`, `/simplified-tags`, `/header`, and the raw values under `/content/…`.
+/// What an instance holds: `/tags`, `/simplified-tags`, `/header`, and the raw values under `/content/…`; the tags
+/// of every instance of a patient, study or series (`/instances-tags`).
 struct ContentRoutes {
     let instanceData: InstanceData
     let configuration: ServerConfiguration
@@ -12,6 +13,20 @@ struct ContentRoutes {
             var options = Self.options(request, configuration: configuration, defaultFormat: .full)
             options.readWithImplicitVR = !file.transferSyntax.isExplicitVR
             return .json(file.dataSet.orthancJSON(options))
+        }
+        for level in [ResourceLevel.patient, .study, .series] {
+            routes.get("/\(level.collection)/{id}/instances-tags") { request, context in
+                let index = instanceData.index, id = try request.id(context)
+                guard try await index.resource(level, id) != nil else { throw RESTError.unknownResource() }
+                var out = JSONObject()
+                for instance in try await index.descendants(of: level, id, at: .instance) {
+                    let file = try await instanceData.file(ofInstance: instance)
+                    var options = Self.options(request, configuration: configuration, defaultFormat: .full)
+                    options.readWithImplicitVR = !file.transferSyntax.isExplicitVR
+                    out[instance] = file.dataSet.orthancJSON(options)
+                }
+                return .json(.object(out))
+            }
         }
         routes.get("/instances/{id}/simplified-tags") { request, context in
             let file = try await instanceData.file(ofInstance: try request.id(context))

@@ -12,6 +12,25 @@ struct ResourceRoutes {
     var presenter: ResourcePresenter { ResourcePresenter(index: index) }
 
     func register(on routes: RouteTable) {
+        // Several resources of any levels deleted at once; IDs no longer (or never) stored are skipped.
+        routes.post("/tools/bulk-delete") { request, _ in
+            let body = try await request.jsonBody(limit: configuration.maximumRequestSize)
+            guard case .object(let members) = body else {
+                throw RESTError.badRequest("The body must contain a JSON object")
+            }
+            guard case .array(let items)? = members["Resources"] else {
+                throw RESTError.badRequest("The body must contain a \"Resources\" list of IDs")
+            }
+            let ids = try items.map { item throws -> String in
+                guard case .string(let id) = item else { throw RESTError.badRequest("\"Resources\" must list IDs") }
+                return id
+            }
+            for id in ids {
+                guard let level = try await index.level(of: id) else { continue }
+                _ = try await deletion.delete(level, id)
+            }
+            return .text("", contentType: "text/plain")
+        }
         for level in ResourceLevel.allCases {
             let c = "/" + level.collection
             routes.get(c) { request, _ in try await list(level, request) }

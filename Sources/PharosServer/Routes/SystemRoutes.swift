@@ -34,7 +34,7 @@ struct SystemRoutes {
 
     /// The `/tools/…` routes served, as `GET /tools` lists them.
     static let tools = [
-        "accepted-transfer-syntaxes", "create-archive", "create-media", "create-media-extended", "default-encoding",
+        "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended", "default-encoding",
         "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local", "unknown-sop-class-accepted",
     ]
 
