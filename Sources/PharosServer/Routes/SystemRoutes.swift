@@ -34,8 +34,9 @@ struct SystemRoutes {
 
     /// The `/tools/…` routes served, as `GET /tools` lists them.
     static let tools = [
-        "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended", "default-encoding",
-        "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local", "unknown-sop-class-accepted",
+        "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended",
+        "default-encoding", "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local",
+        "unknown-sop-class-accepted",
     ]
 
     /// Orthanc's names for the logging level the server runs at.
