@@ -83,6 +83,10 @@ fi
 [[ -n "$ORTHANC_BIN" ]] && SERVERS+=(--orthanc "$ORTHANC_BIN")
 [[ ${#SERVERS[@]} -gt 0 ]] || { echo "ORTHANC=0 and PHAROS=0: nothing to measure" >&2; exit 1; }
 
+# The disk's ceiling for durable ingest, in the folder the servers store into (the system's temporary folder).
+mkdir -p bench-results
+"$PYTHON" Benchmarks/disk-sync.py "$(mktemp -d)" | tee bench-results/disk.txt
+
 FINDSCU_FLAG=()
 [[ "${DIMSE:-1}" != 0 ]] && FINDSCU_FLAG=(--findscu)
 if [[ "${REST:-1}" != 0 ]]; then
