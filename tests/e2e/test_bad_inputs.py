@@ -84,3 +84,51 @@ def test_config_option_writes_a_sample_but_never_over_a_file(tmp_path):
     assert done.returncode == 2
     assert b"exists" in done.stderr and str(mine).encode() in done.stderr
     assert mine.read_text() == '{ "HttpPort" : 18042 }'
+
+
+def test_corrupted_uploads_are_answered_and_lose_nothing(make_server, corpus):
+    """Mutated copies of real files (bytes flipped in the header, lengths made huge, cuts, repeated stretches) are
+    each stored or refused with 400; with OverwriteInstances each accepted copy replaces the last one of its
+    instance; what is stored reads back byte for byte and renders; the server keeps serving and its counts stay
+    consistent."""
+    import random
+    server = make_server({"OverwriteInstances": True})
+    rng = random.Random(20261128)
+    sources = [f for f in corpus if f.path.suffix == ".dcm" and f.path.stat().st_size <= 200_000][:40]
+    assert len(sources) >= 10
+    accepted = {}
+    statuses = {}
+    for round in range(240):
+        data = bytearray(sources[round % len(sources)].path.read_bytes())
+        kind = round % 4
+        if kind == 0:
+            for _ in range(rng.randint(1, 6)):
+                data[rng.randrange(min(len(data), 2048))] = rng.randrange(256)
+        elif kind == 1:
+            at = rng.randrange(min(len(data), 4096) - 4)
+            data[at:at + 4] = rng.choice([b"\xff\xff\xff\xff", b"\xfe\xff\xff\xff", b"\x01\x00\x00\x00",
+                                          len(data).to_bytes(4, "little")])
+        elif kind == 2:
+            data = data[:rng.randrange(len(data))]
+        else:
+            start = rng.randrange(len(data) - 1)
+            data[start:start] = data[start:start + rng.randint(1, 512)]
+        answer = server.upload(bytes(data))
+        statuses[answer.status] = statuses.get(answer.status, 0) + 1
+        assert answer.status in (200, 400), (round, kind, answer)
+        if answer.status == 200:
+            result = answer.json()
+            assert result["Status"] == "Success", result
+            accepted[result["ID"]] = bytes(data)
+    assert statuses.get(400) and statuses.get(200), statuses
+    instances = server.get_json("/instances")
+    assert set(accepted) <= set(instances)
+    assert server.get_json("/statistics")["CountInstances"] == len(instances)
+    for instance, data in accepted.items():
+        assert server.get(f"/instances/{instance}/file").body == data
+        assert server.get(f"/instances/{instance}/tags").status == 200
+        assert server.get(f"/instances/{instance}/simplified-tags?short").status == 200
+        # The image may be undecodable; the answer is an error, not a dead server.
+        assert server.get(f"/instances/{instance}/preview").status in (200, 400, 404, 415, 500)
+    assert server.get_json("/system")["Name"] == "PharosE2E"
+    assert len(stored_files(server.folder / "storage")) == len(instances)
