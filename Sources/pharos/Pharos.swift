@@ -48,8 +48,8 @@ struct Serve: AsyncParsableCommand {
             try DefaultConfiguration.text.write(toFile: writeConfig, atomically: true, encoding: .utf8)
             return
         }
-        var logger = Logger(label: "pharos")
-        logger.logLevel = trace ? .trace : verbose ? .debug : .info
+        LogLevelControl.bootstrap(level: trace ? .trace : verbose ? .debug : .info)
+        let logger = Logger(label: "pharos")
         let values: [String: ConfigurationValue]
         let settings: ServerConfiguration
         do {

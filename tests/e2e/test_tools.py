@@ -42,3 +42,18 @@ def test_bulk_delete_removes_resources_of_any_level(server, corpus):
     assert server.post("/tools/bulk-delete", {"Resources": [1]}).status == 400
     assert server.post("/tools/bulk-delete", {}).status == 400
     assert server.get_json("/instances") == [rt.instance_id]
+
+
+def test_log_level_changes_while_the_server_runs(server):
+    assert server.get("/tools/log-level").body == b"default"
+    assert server.request("PUT", "/tools/log-level", body=b"verbose").status == 200
+    assert server.get("/tools/log-level").body == b"verbose"
+    assert server.get("/statistics?marker=verbose").status == 200
+    assert server.request("PUT", "/tools/log-level", body=b"default").status == 200
+    assert server.get("/statistics?marker=quiet").status == 200
+    assert server.request("PUT", "/tools/log-level", body=b"loud").status == 400
+    assert server.get("/tools/log-level").body == b"default"
+    log = server.log_path.read_text(errors="replace")
+    # Each request is logged at the verbose level, and only while it is on.
+    assert "HTTP GET /statistics" in log
+    assert log.count("HTTP GET /statistics") == 1

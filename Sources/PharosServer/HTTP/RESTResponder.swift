@@ -8,6 +8,7 @@ struct RESTResponder: Sendable {
     func respond(to request: Request, context: PharosRequestContext) async -> Response {
         var context = context
         var request = request
+        context.logger.debug("HTTP \(request.method) \(request.uri.path)")
         do {
             if let refusal = try access.check(request, &context) { return refusal }
             request.method = MethodOverride.effectiveMethod(request)

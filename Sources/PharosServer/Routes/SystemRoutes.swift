@@ -1,6 +1,5 @@
 import DICOM
 import Foundation
-import Logging
 import PharosIndex
 
 /// `/system`, `/tools`, `/tools/now`, `/tools/now-local`, `/tools/generate-uid`, and the settings Orthanc shows
@@ -8,8 +7,6 @@ import PharosIndex
 struct SystemRoutes {
     let configuration: ServerConfiguration
     let index: any Index
-    /// The level the server logs at (`--verbose`, `--trace`).
-    let logLevel: Logger.Level
 
     func register(on routes: RouteTable) {
         routes.get("/system") { _, _ in try await system() }
@@ -29,7 +26,18 @@ struct SystemRoutes {
             .text(configuration.unknownSopClassAccepted ? "1" : "0", contentType: "text/plain")
         }
         routes.get("/tools/default-encoding") { _, _ in .text(configuration.defaultEncoding, contentType: "text/plain") }
-        routes.get("/tools/log-level") { _, _ in .text(Self.name(of: logLevel), contentType: "text/plain") }
+        routes.get("/tools/log-level") { _, _ in
+            .text(LogLevelControl.name(of: LogLevelControl.shared.current), contentType: "text/plain")
+        }
+        routes.put("/tools/log-level") { request, _ in
+            let word = String(decoding: try await request.collectBody(limit: 64), as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let level = LogLevelControl.level(named: word) else {
+                throw RESTError(.parameterOutOfRange, "The log level must be default, verbose or trace")
+            }
+            LogLevelControl.shared.set(level)
+            return .text("", contentType: "text/plain")
+        }
     }
 
     /// The `/tools/…` routes served, as `GET /tools` lists them.
@@ -39,10 +47,6 @@ struct SystemRoutes {
         "unknown-sop-class-accepted",
     ]
 
-    /// Orthanc's names for the logging level the server runs at.
-    static func name(of level: Logger.Level) -> String {
-        level == .trace ? "trace" : level <= .debug ? "verbose" : "default"
-    }
 
     private func system() async throws -> Response {
         let c = configuration
