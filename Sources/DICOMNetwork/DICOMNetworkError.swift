@@ -22,6 +22,8 @@ public struct DICOMNetworkError: Error, Sendable, Equatable, CustomStringConvert
         case timeout
         /// The connection closed before the exchange completed.
         case connectionClosed
+        /// The peer could not be reached (refused, unreachable, unknown host).
+        case cannotConnect
         /// The peer answered with an unexpected DIMSE status or message.
         case unexpectedResponse
     }

@@ -103,3 +103,15 @@ def distinct_ids(corpus, count):
             break
     assert len(chosen) == count, f"the corpus has only {len(chosen)} distinct instances"
     return chosen
+
+
+def wait_for_job(server, job_id, seconds=30):
+    """The job's JSON once it has finished (Success or Failure)."""
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = server.get_json(f"/jobs/{job_id}")
+        if job["State"] in ("Success", "Failure"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} still {job['State']} after {seconds} s")

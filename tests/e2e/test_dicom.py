@@ -1,6 +1,7 @@
 """DICOM side of the server with real peers: DCMTK's echoscu, storescu, findscu, movescu, getscu and storescp
 (called as /usr/bin/<tool>: the ones on PATH may be pynetdicom's), and pynetdicom as SCU and SCP."""
 import concurrent.futures
+import re
 import shutil
 import socket
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port, orthanc_id
+from helpers import wait_for_job
 
 CT = "CT_small.dcm"
 DCMTK = Path("/usr/bin")
@@ -351,6 +353,30 @@ def test_modalities_rest_echo_and_store_to_pynetdicom(dicom_server, corpus, tmp_
         assert report["InstancesCount"] == 4 and report["FailedInstancesCount"] == 0
         assert report["RemoteAet"] == "PYSCP" and report["ParentResources"] == [study_id]
         assert sorted(received) == sorted(f[4] for f in files if f[5] == 0)
+        # As a job: answered at once with its ID, followed at /jobs/{id} until it succeeds.
+        received.clear()
+        answer = dicom_server.post("/modalities/pyscp/store", {"Resources": [study_id], "Asynchronous": True})
+        assert answer.status == 200, answer
+        job_id = answer.json()["ID"]
+        assert answer.json()["Path"] == f"/jobs/{job_id}"
+        job = wait_for_job(dicom_server, job_id)
+        assert job["State"] == "Success" and job["Type"] == "DicomModalityStore", job
+        assert job["Progress"] == 100 and job["ErrorCode"] == 0 and job["ErrorDescription"] == "Success"
+        assert job["Content"]["InstancesCount"] == 4 and job["Content"]["RemoteAet"] == "PYSCP"
+        assert re.match(r"^\d{8}T\d{6}\.\d{6}$", job["CreationTime"]) and "CompletionTime" in job
+        assert sorted(received) == sorted(f[4] for f in files if f[5] == 0)
+        assert job_id in dicom_server.get_json("/jobs")
+        assert any(j["ID"] == job_id for j in dicom_server.get_json("/jobs?expand"))
+        # Canceling a finished job changes nothing.
+        assert dicom_server.post(f"/jobs/{job_id}/cancel", b"").status == 200
+        assert dicom_server.get_json(f"/jobs/{job_id}")["State"] == "Success"
     finally:
         scp.shutdown()
+    # A job that cannot reach its peer fails with Orthanc's network error; "Synchronous": false also makes a job.
+    answer = dicom_server.post("/modalities/dest/store", {"Resources": [study_id], "Synchronous": False})
+    job = wait_for_job(dicom_server, answer.json()["ID"])
+    assert job["State"] == "Failure" and job["ErrorCode"] == 9 and job["ErrorDetails"], job
+    assert dicom_server.get("/jobs/nope").status == 404
+    assert dicom_server.post("/jobs/nope/cancel", b"").status == 404
     assert dicom_server.post("/modalities/nobody/store", "x").status == 404
+

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port, orthanc_id
+from helpers import wait_for_job
 from test_dicom import STUDIES, make_dataset
 
 
@@ -80,10 +81,12 @@ def test_query_answers_and_retrieve_study(pair):
                              "0020,000d": study_uid(files, 0)}]
     assert sorted(local.get_json("/instances")) == sorted(instances_of_study(files, 0))
 
-    # Retrieve every answer, with the JSON body and "Synchronous": false (answered synchronously).
+    # Retrieve every answer as a job ("Synchronous": false): the job's content is the report.
     report = local.post(f"/queries/{q}/retrieve", {"TargetAet": "LOCALPH", "Synchronous": False, "Simplify": True})
     assert report.status == 200, report
-    assert [x["StudyInstanceUID"] for x in report.json()["Query"]] == [a["StudyInstanceUID"] for a in simplified]
+    job = wait_for_job(local, report.json()["ID"])
+    assert job["State"] == "Success" and job["Type"] == "DicomMoveScu", job
+    assert [x["StudyInstanceUID"] for x in job["Content"]["Query"]] == [a["StudyInstanceUID"] for a in simplified]
     assert sorted(local.get_json("/instances")) == sorted(instances_of_study(files, 0) + instances_of_study(files, 1))
 
     deleted = local.delete(f"/queries/{q}")
@@ -126,6 +129,17 @@ def test_move_get_and_legacy_find(pair, tmp_path):
         {"StudyInstanceUID": study_uid(files, 2), "SeriesInstanceUID": series_uid}]})
     assert report.status == 200, report
     assert report.json() == {}  # Orthanc 1.10.1's answer to a synchronous /move
+    assert sorted(local.get_json("/instances")) == sorted(instances_of_study(files, 2))
+    # The same as a job, after deleting what came: it comes again.
+    patient = next(f[1] for f in files if f[5] == 2)
+    assert local.delete(f"/studies/{orthanc_id(patient, study_uid(files, 2))}").status == 200
+    assert local.get_json("/instances") == []
+    report = local.post("/modalities/remote/move", {"Level": "Series", "TargetAet": "LOCALPH", "Asynchronous": True,
+                                                    "Resources": [{"StudyInstanceUID": study_uid(files, 2),
+                                                                   "SeriesInstanceUID": series_uid}]})
+    assert report.status == 200 and set(report.json()) == {"ID", "Path"}, report
+    job = wait_for_job(local, report.json()["ID"])
+    assert job["State"] == "Success" and job["Type"] == "DicomMoveScu", job
     assert sorted(local.get_json("/instances")) == sorted(instances_of_study(files, 2))
     # /get at study level: the instances come back on the same association and are stored.
     report = local.post("/modalities/remote/get", {"Level": "Study", "Resources": [

@@ -52,18 +52,7 @@ public struct DICOMClient: Sendable {
                                              roleSelections: roleSelections))
         let maxIncoming = Int(max(maximumPDULength, 65536))
         let timeout = dimseTimeout
-        let channel = try await ClientBootstrap(group: group)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    try sync.addHandler(MessageToByteHandler(PDUEncoder()))
-                    try sync.addHandler(ByteToMessageHandler(PDUDecoder(maximumLength: maxIncoming)))
-                    try sync.addHandler(TimeoutHandler(firstTimeout: timeout, idleTimeout: timeout))
-                    return try NIOAsyncChannel<PDU, [PDU]>(wrappingChannelSynchronously: channel)
-                }
-            }
+        let channel = try await connect(maxIncoming: maxIncoming, timeout: timeout)
         let remote = channel.channel.remoteAddress
         let dataLimit = maximumDataSetSize
         return try await channel.executeThenClose { inbound, outbound in
@@ -106,6 +95,32 @@ public struct DICOMClient: Sendable {
                 try await client.release()
                 return result
             }
+        }
+    }
+
+    /// A TCP connection to the peer with the PDU pipeline; failures to reach it are `cannotConnect` or `timeout`.
+    private func connect(maxIncoming: Int, timeout: TimeAmount) async throws -> NIOAsyncChannel<PDU, [PDU]> {
+        do {
+            return try await ClientBootstrap(group: group)
+                .connectTimeout(connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: host, port: port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        try sync.addHandler(MessageToByteHandler(PDUEncoder()))
+                        try sync.addHandler(ByteToMessageHandler(PDUDecoder(maximumLength: maxIncoming)))
+                        try sync.addHandler(TimeoutHandler(firstTimeout: timeout, idleTimeout: timeout))
+                        return try NIOAsyncChannel<PDU, [PDU]>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch let error as ChannelError {
+            if case .connectTimeout = error {
+                throw DICOMNetworkError(.timeout, "Connecting to \(calledAETitle) at \(host):\(port) timed out")
+            }
+            throw DICOMNetworkError(.cannotConnect, "Cannot connect to \(calledAETitle) at \(host):\(port): \(error)")
+        } catch let error as NIOConnectionError {
+            let cause = error.connectionErrors.first.map { "\($0.error)" } ?? error.dnsAError.map { "\($0)" } ?? "\(error)"
+            throw DICOMNetworkError(.cannotConnect, "Cannot connect to \(calledAETitle) at \(host):\(port): \(cause)")
         }
     }
 }

@@ -20,6 +20,9 @@ public struct ServerConfiguration: Sendable {
     public var overwriteInstances = false
     public var defaultEncoding = "Latin1"
     public var limitFindResults = 0
+    /// Background jobs run at once, and finished ones kept listed (Orthanc's `ConcurrentJobs`, `JobsHistorySize`).
+    public var concurrentJobs = 2
+    public var jobsHistorySize = 10
     public var limitFindInstances = 0
     /// MB; 0 means no limit.
     public var maximumStorageSize = 0
@@ -64,6 +67,7 @@ public struct ServerConfiguration: Sendable {
         "DicomAlwaysAllowEcho", "DicomAlwaysAllowStore", "DicomAlwaysAllowFind", "DicomAlwaysAllowMove",
         "DicomAlwaysAllowGet", "DicomCheckModalityHost", "StrictAetComparison", "DicomScpTimeout", "DicomScuTimeout",
         "MaximumPduLength", "UnknownSopClassAccepted", "AcceptedTransferSyntaxes", "DicomAssociationCloseDelay",
+        "ConcurrentJobs", "JobsHistorySize",
     ] + transferSyntaxSwitches)
 
     /// Orthanc's per-family switches (deprecated in favour of AcceptedTransferSyntaxes, still honoured).
@@ -95,6 +99,8 @@ public struct ServerConfiguration: Sendable {
         try reader.bool("OverwriteInstances", &overwriteInstances)
         try reader.string("DefaultEncoding", &defaultEncoding)
         try reader.int("LimitFindResults", &limitFindResults, range: 0 ... Int.max)
+        try reader.int("ConcurrentJobs", &concurrentJobs, range: 0 ... 1024)
+        try reader.int("JobsHistorySize", &jobsHistorySize, range: 0 ... 100_000)
         try reader.int("LimitFindInstances", &limitFindInstances, range: 0 ... Int.max)
         try reader.int("MaximumStorageSize", &maximumStorageSize, range: 0 ... Int.max)
         try reader.int("MaximumPatientCount", &maximumPatientCount, range: 0 ... Int.max)

@@ -37,6 +37,7 @@ public struct OrthancErrorCode: Sendable, Hashable {
         (33, "EmptyRequest", 500, "The request is empty"),
         (34, "NotAcceptable", 406, "Cannot send a response which is acceptable according to the Accept HTTP header"),
         (36, "DatabaseUnavailable", 503, "The database is currently not available (probably a transient situation)"),
+        (37, "CanceledJob", 500, "This job was canceled"),
         (41, "BadRange", 416, "Incorrect range request"),
         (42, "DatabaseCannotSerialize", 503,
          "Database could not serialize access due to concurrent update, the transaction should be retried"),
@@ -57,6 +58,7 @@ public struct OrthancErrorCode: Sendable, Hashable {
     }
 
     public static let internalError = named("InternalError")
+    public static let canceledJob = named("CanceledJob")
     public static let notImplemented = named("NotImplemented")
     public static let parameterOutOfRange = named("ParameterOutOfRange")
     public static let badParameterType = named("BadParameterType")

@@ -7,14 +7,15 @@ func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: 
     ResourceRoutes(index: services.index, deletion: services.deletion, instanceData: instanceData,
                    configuration: configuration).register(on: routes)
     ChangeRoutes(index: services.index).register(on: routes)
+    JobRoutes(jobs: services.jobs).register(on: routes)
     AttachmentRoutes(index: services.index, storage: services.storage).register(on: routes)
     ArchiveRoutes(index: services.index, instanceData: instanceData).register(on: routes)
     ToolsRoutes(index: services.index, finder: services.finder, instanceData: instanceData,
                 configuration: configuration).register(on: routes)
     ImageRoutes(renderer: Renderer(instanceData: instanceData), index: services.index).register(on: routes)
     let scu = DICOMSCU(index: services.index, instanceData: instanceData, configuration: configuration)
-    ModalityRoutes(registry: services.dicomAccess.registry, scu: scu, configuration: configuration).register(on: routes)
+    ModalityRoutes(registry: services.dicomAccess.registry, scu: scu, jobs: services.jobs, configuration: configuration).register(on: routes)
     QueryRoutes(registry: services.dicomAccess.registry,
                 qr: QueryRetrieveSCU(scu: scu, ingest: services.ingest, logger: services.logger),
-                archive: services.queries, configuration: configuration).register(on: routes)
+                archive: services.queries, jobs: services.jobs, configuration: configuration).register(on: routes)
 }

@@ -4,6 +4,7 @@ import DICOM
 struct ModalityRoutes {
     let registry: ModalityRegistry
     let scu: DICOMSCU
+    let jobs: Jobs
     let configuration: ServerConfiguration
 
     func register(on routes: RouteTable) {
@@ -51,6 +52,20 @@ struct ModalityRoutes {
             let target = try await modality(context)
             let body = try await request.collectBody(limit: configuration.maximumRequestSize)
             let (resources, localAet, timeout) = try Self.storeRequest(body)
+            let json = try? JSONValue.parse(body)
+            if Jobs.isAsynchronous(json) {
+                let scu = self.scu
+                // Until it answers, the job shows what it will send and to whom.
+                let planned = DICOMSCU.StoreReport(localAet: localAet ?? target.localAet ?? configuration.dicomAet,
+                                                   remoteAet: target.aet, parentResources: resources,
+                                                   instancesCount: 0, failedInstancesCount: 0)
+                let id = await jobs.submit(type: "DicomModalityStore",
+                                           priority: json?["Priority"]?.integerValue.map { Int($0) } ?? 0,
+                                           content: planned.json) {
+                    try await scu.store(resources, to: target, localAet: localAet, timeout: timeout).json
+                }
+                return .json(Jobs.submitted(id))
+            }
             let report = try await scu.store(resources, to: target, localAet: localAet, timeout: timeout)
             return .json(report.json)
         }

@@ -7,6 +7,7 @@ struct QueryRoutes {
     let registry: ModalityRegistry
     let qr: QueryRetrieveSCU
     let archive: QueryRetrieveArchive
+    let jobs: Jobs
     let configuration: ServerConfiguration
 
     private static let bodyLimit = 1 << 20
@@ -50,8 +51,14 @@ struct QueryRoutes {
             let (level, identifiers) = try Self.resources(body)
             let localAet = body["LocalAet"]?.stringValue
             let target = body["TargetAet"]?.stringValue ?? localAet ?? modality.localAet ?? configuration.dicomAet
-            _ = try await qr.move(identifiers, level: level, from: modality, to: target, localAet: localAet,
-                                  timeout: try Finder.int(body, "Timeout").map { Int($0) })
+            let timeout = try Finder.int(body, "Timeout").map { Int($0) }
+            let qr = self.qr
+            let move: @Sendable () async throws -> JSONValue = {
+                try await qr.move(identifiers, level: level, from: modality, to: target, localAet: localAet,
+                                  timeout: timeout).json()
+            }
+            if Jobs.isAsynchronous(body) { return .json(Jobs.submitted(await submitMove(body, move))) }
+            _ = try await move()
             // Orthanc 1.10.1 answers an empty object to a synchronous /move.
             return .json(.object(JSONObject()))
         }
@@ -144,15 +151,16 @@ struct QueryRoutes {
     }
 
     /// C-MOVE of stored answers. The body is the target AE title as text, or `{"TargetAet", "Synchronous", …}`;
-    /// without a target, the instances come to this server. Jobs are not implemented: "Synchronous": false is
-    /// answered synchronously too, with the same report.
+    /// without a target, the instances come to this server. `"Asynchronous": true` (or `"Synchronous": false`)
+    /// runs it as a job whose content is the report.
     private func retrieve(_ q: RemoteQuery, answers: [DataSet], request: Request) async throws -> Response {
         let body = try await request.collectBody(limit: Self.bodyLimit)
         var target: String?
         var timeout = q.timeout
         var format = OrthancJSONOptions.Format.short
         let text = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        if let json = try? JSONValue.parse(body), json.objectValue != nil || json.stringValue != nil {
+        let parsed = try? JSONValue.parse(body)
+        if let json = parsed, json.objectValue != nil || json.stringValue != nil {
             if let s = json.stringValue {
                 target = s
             } else {
@@ -171,10 +179,20 @@ struct QueryRoutes {
             }
             return id
         }
-        let report = try await qr.move(identifiers, level: q.level, from: q.modality,
-                                       to: (target?.isEmpty ?? true) ? localAet : target ?? localAet,
-                                       localAet: q.localAet, timeout: timeout)
-        return .json(report.json(format))
+        let qr = self.qr, chosenFormat = format, chosenTimeout = timeout
+        let destination = (target?.isEmpty ?? true) ? localAet : target ?? localAet
+        let move: @Sendable () async throws -> JSONValue = {
+            try await qr.move(identifiers, level: q.level, from: q.modality, to: destination, localAet: q.localAet,
+                              timeout: chosenTimeout).json(chosenFormat)
+        }
+        if Jobs.isAsynchronous(parsed) { return .json(Jobs.submitted(await submitMove(parsed, move))) }
+        return .json(try await move())
+    }
+
+    /// A C-MOVE run as a job ("DicomMoveScu"), at the body's `Priority`.
+    private func submitMove(_ body: JSONValue?, _ move: @escaping @Sendable () async throws -> JSONValue) async -> String {
+        await jobs.submit(type: "DicomMoveScu", priority: body?["Priority"]?.integerValue.map { Int($0) } ?? 0,
+                          content: .object(JSONObject([("Description", "REST API")])), work: move)
     }
 
     /// `/find-patient` … `/find-instance`: the body's keys merged over the level's main tags, asked empty so the

@@ -16,6 +16,8 @@ struct Services: Sendable {
     let dicomAccess: DICOMAccess
     /// The answers of `POST /modalities/{id}/query`, kept in memory for `/queries`.
     let queries: QueryRetrieveArchive
+    /// Work run in the background at a REST call's request (`/jobs`).
+    let jobs: Jobs
     /// The task that turns quiet resources stable; cancelled at shutdown.
     let stabilityMonitor: Task<Void, Never>?
 
@@ -38,6 +40,8 @@ struct Services: Sendable {
         let access = DICOMAccess(registry: ModalityRegistry(configuration.dicomModalities), configuration: configuration)
         return Services(index: index, storage: storage, ingest: ingest, deletion: deletion, finder: finder,
                         logger: logger, dicomAccess: access, queries: QueryRetrieveArchive(),
+                        jobs: Jobs(concurrentJobs: configuration.concurrentJobs,
+                                   historySize: configuration.jobsHistorySize),
                         stabilityMonitor: monitor)
     }
 
