@@ -13,7 +13,7 @@ public enum PharosVersion {
     public static let orthancAPILevel = 24
 }
 
-/// Builds the server from a configuration and runs it until SIGTERM or SIGINT.
+/// Builds the server from a configuration and runs it until SIGTERM or SIGINT, or until a REST call stops it.
 public struct PharosServer: Sendable {
     public let configuration: ServerConfiguration
     public let logger: Logger
@@ -33,18 +33,34 @@ public struct PharosServer: Sendable {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
-    /// Opens the storage and index, registers the routes and serves until a shutdown signal; returns when stopped.
-    public func run() async throws {
+    /// Opens the storage and index, registers the routes and serves until a shutdown signal, `/tools/shutdown` or
+    /// `/tools/reset`; returns when stopped, saying which.
+    @discardableResult
+    public func run() async throws -> StopReason {
         let services = try await Services.start(configuration: configuration, logger: logger)
         let http = try await startHTTP(services: services)
         logger.info("Pharos \(PharosVersion.version) serving HTTP on \(configuration.httpBindAddress):\(http.port)")
         let dicom = configuration.dicomServerEnabled
             ? try await DICOMListener.start(configuration: configuration, services: services, logger: logger) : nil
-        let signal = await Self.shutdownSignal()
-        logger.info("Received \(signal == SIGINT ? "SIGINT" : "SIGTERM"): finishing the requests in progress, then stopping")
+        let reason = await withTaskGroup(of: StopReason?.self) { group in
+            group.addTask { await Self.shutdownSignal().map { .signal($0) } }
+            group.addTask { await services.control.requests.first { _ in true } }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .signal(SIGTERM)
+        }
+        switch reason {
+        case .signal(let number):
+            logger.info("Received \(number == SIGINT ? "SIGINT" : "SIGTERM"): finishing the requests in progress, then stopping")
+        case .shutdown:
+            logger.info("Shutdown asked over the REST API: finishing the requests in progress, then stopping")
+        case .reset:
+            logger.info("Reset asked over the REST API: stopping, then starting again with the configuration read anew")
+        }
         await http.shutdown()
         await dicom?.shutdown()
         try await services.shutdown()
+        return reason
     }
 
     /// The REST API on its port: access rules, every route group, Orthanc's errors.
@@ -62,18 +78,6 @@ public struct PharosServer: Sendable {
         return try await HTTPServer.start(settings, responder: responder, logger: logger)
     }
 
-    /// Waits for SIGTERM or SIGINT and answers which came.
-    static func shutdownSignal() async -> Int32 {
-        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
-        let sources = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { continuation.yield(number) }
-            source.resume()
-            return source
-        }
-        defer { for source in sources { source.cancel() } }
-        for await number in signals { return number }
-        return SIGTERM
-    }
+    /// Waits for SIGTERM or SIGINT and answers which came; nil when cancelled.
+    static func shutdownSignal() async -> Int32? { await SignalWatcher.shared.next() }
 }

@@ -50,17 +50,19 @@ struct Serve: AsyncParsableCommand {
         }
         LogLevelControl.bootstrap(level: trace ? .trace : verbose ? .debug : .info)
         let logger = Logger(label: "pharos")
-        let values: [String: ConfigurationValue]
-        let settings: ServerConfiguration
-        do {
-            values = try ConfigurationLoader.load(path: config)
-            settings = try ServerConfiguration(values: values) { key in
-                logger.info("Configuration key \"\(key)\" is not used by Pharos; ignored")
+        // `/tools/reset` stops the server, which then starts again from the configuration read anew.
+        while true {
+            let settings: ServerConfiguration
+            do {
+                let values = try ConfigurationLoader.load(path: config)
+                settings = try ServerConfiguration(values: values) { key in
+                    logger.info("Configuration key \"\(key)\" is not used by Pharos; ignored")
+                }
+            } catch {
+                FileHandle.standardError.write(Data("pharos: \(error.message)\n".utf8))
+                throw ExitCode(2)
             }
-        } catch {
-            FileHandle.standardError.write(Data("pharos: \(error.message)\n".utf8))
-            throw ExitCode(2)
+            guard try await PharosServer(configuration: settings, logger: logger).run() == .reset else { return }
         }
-        try await PharosServer(configuration: settings, logger: logger).run()
     }
 }

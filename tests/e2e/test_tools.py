@@ -57,3 +57,35 @@ def test_log_level_changes_while_the_server_runs(server):
     # Each request is logged at the verbose level, and only while it is on.
     assert "HTTP GET /statistics" in log
     assert log.count("HTTP GET /statistics") == 1
+
+
+def test_reset_reads_the_configuration_again_and_keeps_the_data(server, corpus):
+    import json
+    import time
+    f = next(f for f in corpus if f.path.name == "CT_small.dcm")
+    assert server.upload(f.path).status == 200
+    config = server.folder / "config.json"
+    changed = dict(server.config, Name="RenamedByReset")
+    config.write_text(json.dumps(changed))
+    answer = server.post("/tools/reset", b"")
+    assert answer.status == 200 and answer.json() == {}
+    deadline = time.monotonic() + 30
+    name = None
+    while time.monotonic() < deadline:
+        try:
+            name = server.get_json("/system")["Name"]
+            if name == "RenamedByReset":
+                break
+        except (OSError, AssertionError):
+            pass
+        time.sleep(0.1)
+    assert name == "RenamedByReset"
+    assert server.process.poll() is None
+    assert server.get_json("/instances") == [f.instance_id]
+    assert server.get(f"/instances/{f.instance_id}/file").body == f.path.read_bytes()
+
+
+def test_shutdown_answers_then_stops_the_server(server):
+    answer = server.post("/tools/shutdown", b"")
+    assert answer.status == 200 and answer.json() == {}
+    assert server.process.wait(30) == 0

@@ -1,7 +1,7 @@
 /// Every route group, registered once at start-up; each group gets only the services it uses.
 func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: ServerConfiguration) {
     let instanceData = InstanceData(index: services.index, storage: services.storage)
-    SystemRoutes(configuration: configuration, index: services.index).register(on: routes)
+    SystemRoutes(configuration: configuration, index: services.index, control: services.control).register(on: routes)
     InstanceRoutes(ingest: services.ingest, instanceData: instanceData, configuration: configuration).register(on: routes)
     ContentRoutes(instanceData: instanceData, configuration: configuration).register(on: routes)
     ResourceRoutes(index: services.index, deletion: services.deletion, instanceData: instanceData,

@@ -7,6 +7,7 @@ import PharosIndex
 struct SystemRoutes {
     let configuration: ServerConfiguration
     let index: any Index
+    let control: ServerControl
 
     func register(on routes: RouteTable) {
         routes.get("/system") { _, _ in try await system() }
@@ -19,6 +20,15 @@ struct SystemRoutes {
             return .text(UID.generate())
         }
         routes.get("/tools") { _, _ in .json(.array(Self.tools.map { .string($0) })) }
+        // Both answer first: the server stops only once the requests in progress, this one included, are answered.
+        routes.post("/tools/shutdown") { _, _ in
+            control.request(.shutdown)
+            return .json(.object(JSONObject()))
+        }
+        routes.post("/tools/reset") { _, _ in
+            control.request(.reset)
+            return .json(.object(JSONObject()))
+        }
         routes.get("/tools/accepted-transfer-syntaxes") { _, _ in
             .json(.array(DICOMListener.acceptedTransferSyntaxes(configuration).map { .string($0) }))
         }
@@ -43,8 +53,8 @@ struct SystemRoutes {
     /// The `/tools/…` routes served, as `GET /tools` lists them.
     static let tools = [
         "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended",
-        "default-encoding", "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local",
-        "unknown-sop-class-accepted",
+        "default-encoding", "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local", "reset",
+        "shutdown", "unknown-sop-class-accepted",
     ]
 
 

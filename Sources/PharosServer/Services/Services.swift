@@ -18,6 +18,8 @@ struct Services: Sendable {
     let queries: QueryRetrieveArchive
     /// Work run in the background at a REST call's request (`/jobs`).
     let jobs: Jobs
+    /// How `/tools/shutdown` and `/tools/reset` reach the serving loop.
+    let control = ServerControl()
     /// The task that turns quiet resources stable; cancelled at shutdown.
     let stabilityMonitor: Task<Void, Never>?
 
