@@ -41,6 +41,10 @@ public protocol Index: Sendable {
 
     /// Attachments of a resource, and one by kind.
     func attachments(_ level: ResourceLevel, _ publicID: String) async throws -> [Attachment]
+    /// Puts `replacement` in the place of the resource's attachment of the same kind, provided that attachment is
+    /// still the file `expectedUUID` (nobody replaced or deleted it meanwhile); answers whether it did.
+    func replaceAttachment(_ level: ResourceLevel, _ publicID: String, expectedUUID: String,
+                           with replacement: Attachment) async throws -> Bool
     /// The stored header (file bytes up to pixel data) of an instance, if one was recorded.
     func header(ofInstance publicID: String) async throws -> [UInt8]?
 

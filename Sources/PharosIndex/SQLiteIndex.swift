@@ -121,6 +121,23 @@ public final class SQLiteIndex: Index {
         }
     }
 
+    public func replaceAttachment(_ level: ResourceLevel, _ publicID: String, expectedUUID: String,
+                                  with a: Attachment) async throws -> Bool {
+        try await write("replace an attachment") { db in
+            guard let id = try Self.internalID(db, level, publicID) else { return false }
+            // Delete then insert, not update: the triggers that keep the storage totals count rows in and out.
+            try db.execute(sql: "DELETE FROM attachments WHERE resourceId = ? AND kind = ? AND uuid = ?",
+                           arguments: [id, a.kind.rawValue, expectedUUID])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: """
+                INSERT INTO attachments(resourceId, kind, uuid, compressedSize, uncompressedSize, compression,
+                                        md5Compressed, md5Uncompressed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, a.kind.rawValue, a.uuid, a.compressedSize, a.uncompressedSize, a.compression,
+                                 a.md5Compressed, a.md5Uncompressed])
+            return true
+        }
+    }
+
     public func setProtected(_ publicID: String, _ isProtected: Bool) async throws -> Bool {
         try await write("change the protection of a patient") { db in
             try db.execute(sql: "UPDATE resources SET isProtected = ? WHERE publicId = ? AND level = 0",

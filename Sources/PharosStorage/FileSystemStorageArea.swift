@@ -54,6 +54,10 @@ public struct FileSystemStorageArea: StorageArea {
     // MARK: writing
 
     public func write(bytes: [UInt8]) throws(StorageError) -> StoredFile {
+        try write(bytes: bytes, compression: compression)
+    }
+
+    public func write(bytes: [UInt8], compression: StorageCompression) throws(StorageError) -> StoredFile {
         let uuid = cursor.nextUUID()
         let stored: [UInt8]
         switch compression {

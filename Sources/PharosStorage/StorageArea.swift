@@ -37,6 +37,8 @@ public struct StoredFile: Sendable, Hashable {
 public protocol StorageArea: Sendable {
     /// Stores `bytes` as a new attachment, compressed if the area is configured so.
     func write(bytes: [UInt8]) throws(StorageError) -> StoredFile
+    /// Stores `bytes` as a new attachment with `compression`, whatever the area's own setting.
+    func write(bytes: [UInt8], compression: StorageCompression) throws(StorageError) -> StoredFile
     /// Stores the file at `url` as a new attachment. With `move` and no compression the file is renamed into the
     /// area when it is on the same file system (it must then not be used by the caller afterwards).
     func write(fileAt url: URL, move: Bool) throws(StorageError) -> StoredFile

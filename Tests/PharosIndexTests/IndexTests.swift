@@ -250,6 +250,26 @@ import Testing
         #expect(running == (try await reopened.recountedStatistics()) && running.instances > 0)
     }
 
+    @Test func attachmentsAreReplacedOnlyWhileTheyAreTheExpectedFile() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        let stored = makeInstance(sop: "5.1", size: 400, uuid: "aaaaaaaa-0000-0000-0000-000000000001")
+        _ = try await index.store(stored, overwrite: false)
+        let id = stored.identifiers.instance
+        let replacement = Attachment(kind: .dicom, uuid: "bbbbbbbb-0000-0000-0000-000000000002", compressedSize: 150,
+                                     uncompressedSize: 800, compression: 2, md5Compressed: "22", md5Uncompressed: "11")
+        // Another file expected: nothing changes.
+        #expect(try await !index.replaceAttachment(.instance, id, expectedUUID: "cccccccc-0000-0000-0000-000000000003",
+                                                   with: replacement))
+        #expect(try await index.attachments(.instance, id).map(\.uuid) == ["aaaaaaaa-0000-0000-0000-000000000001"])
+        #expect(try await index.replaceAttachment(.instance, id, expectedUUID: "aaaaaaaa-0000-0000-0000-000000000001",
+                                                  with: replacement))
+        #expect(try await index.attachments(.instance, id) == [replacement])
+        #expect(try await index.statistics().diskSize == 150)
+        #expect(try await index.statistics() == (try await index.recountedStatistics()))
+        #expect(try await !index.replaceAttachment(.instance, "unknown", expectedUUID: replacement.uuid, with: replacement))
+    }
+
     @Test func changesPaging() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()

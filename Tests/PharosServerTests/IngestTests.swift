@@ -31,6 +31,11 @@ private final class CountingStorage: StorageArea, @unchecked Sendable {
         return try inner.write(bytes: bytes)
     }
 
+    func write(bytes: [UInt8], compression: StorageCompression) throws(StorageError) -> StoredFile {
+        lock.withLock { count += 1 }
+        return try inner.write(bytes: bytes, compression: compression)
+    }
+
     func write(fileAt url: URL, move: Bool) throws(StorageError) -> StoredFile {
         lock.withLock { count += 1 }
         return try inner.write(fileAt: url, move: move)

@@ -72,3 +72,30 @@ def test_attachments_of_a_compressing_storage(make_server, corpus):
     assert text(server, base + "/md5") == hashlib.md5(content).hexdigest()
     assert int(text(server, base + "/size")) == len(content)
     assert server.post(base + "/verify-md5", b"").status == 200
+
+
+def test_compress_and_uncompress_rewrite_the_stored_file(server, corpus):
+    from helpers import stored_files
+    f = ct_file(corpus)
+    content = f.path.read_bytes()
+    assert server.upload(f.path).status == 200
+    base = f"/instances/{f.instance_id}/attachments/dicom"
+    before = server.get_json(base + "/info")
+    assert server.post(base + "/compress", b"").json() == {}
+    after = server.get_json(base + "/info")
+    assert text(server, base + "/is-compressed") == "1" and after["Uuid"] != before["Uuid"]
+    assert after["UncompressedMD5"] == before["UncompressedMD5"] and after["CompressedSize"] < len(content)
+    assert server.get(base + "/data").body == content == server.get(f"/instances/{f.instance_id}/file").body
+    assert server.post(base + "/verify-md5", b"").status == 200
+    # One file in storage: the new one; the totals follow.
+    files = stored_files(server.folder / "storage")
+    assert [p.name for p in files] == [after["Uuid"]]
+    assert int(server.get_json("/statistics")["TotalDiskSize"]) == after["CompressedSize"]
+    # Compressing again changes nothing; uncompressing brings back the original bytes on disk.
+    assert server.post(base + "/compress", b"").status == 200
+    assert server.get_json(base + "/info")["Uuid"] == after["Uuid"]
+    assert server.post(base + "/uncompress", b"").status == 200
+    assert text(server, base + "/is-compressed") == "0"
+    assert server.get(base + "/compressed-data").body == content
+    assert [p.read_bytes() for p in stored_files(server.folder / "storage")] == [content]
+    assert int(server.get_json("/statistics")["TotalDiskSize"]) == len(content)

@@ -59,6 +59,7 @@ public struct OrthancErrorCode: Sendable, Hashable {
 
     public static let internalError = named("InternalError")
     public static let canceledJob = named("CanceledJob")
+    public static let badSequenceOfCalls = named("BadSequenceOfCalls")
     public static let notImplemented = named("NotImplemented")
     public static let parameterOutOfRange = named("ParameterOutOfRange")
     public static let badParameterType = named("BadParameterType")

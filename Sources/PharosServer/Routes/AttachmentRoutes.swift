@@ -3,14 +3,15 @@ import PharosIndex
 import PharosStorage
 
 /// `/{level}/{id}/attachments/{name}/…`: one stored file of a resource (the DICOM file of an instance), its content
-/// as stored or decompressed, its sizes and checksums, and a check of the file against them (`verify-md5`).
+/// as stored or decompressed, its sizes and checksums, a check of the file against them (`verify-md5`), and its
+/// storage changed to compressed or not (`compress`, `uncompress`).
 struct AttachmentRoutes {
     let index: any Index
     let storage: any StorageArea
 
     /// What `GET …/attachments/{name}` lists.
-    static let operations = ["compressed-data", "compressed-md5", "compressed-size", "data", "info", "is-compressed",
-                             "md5", "size", "uuid", "verify-md5"]
+    static let operations = ["compress", "compressed-data", "compressed-md5", "compressed-size", "data", "info",
+                             "is-compressed", "md5", "size", "uncompress", "uuid", "verify-md5"]
 
     func register(on routes: RouteTable) {
         for level in ResourceLevel.allCases {
@@ -45,6 +46,13 @@ struct AttachmentRoutes {
                     "ContentType": .integer(Int64(a.kind.rawValue)), "UncompressedMD5": .string(a.md5Uncompressed),
                     "UncompressedSize": .integer(a.uncompressedSize), "Uuid": .string(a.uuid),
                 ])
+            }
+            for (path, target) in [("compress", StorageCompression.zlib), ("uncompress", .none)] {
+                routes.post(base + "/" + path) { request, context in
+                    try await recompress(try await attachment(level, request, context), of: level,
+                                         try request.id(context), to: target)
+                    return .json(.object(JSONObject()))
+                }
             }
             routes.post(base + "/verify-md5") { request, context in
                 let a = try await attachment(level, request, context)
@@ -88,6 +96,28 @@ struct AttachmentRoutes {
 
     private static func contentType(_ a: Attachment) -> String {
         a.kind == .dicom ? "application/dicom" : "application/octet-stream"
+    }
+
+    /// Stores the attachment's content anew with `target` compression, points the index at the new file, then
+    /// removes the old one; nothing changes when it is stored that way already.
+    private func recompress(_ a: Attachment, of level: ResourceLevel, _ id: String,
+                            to target: StorageCompression) async throws {
+        guard a.compression != target.rawValue else { return }
+        let content = try await read(a, decompressed: true)
+        let storage = self.storage
+        let stored = try await Ingest.offloaded { () throws(StorageError) in
+            try storage.write(bytes: content, compression: target)
+        }
+        let replacement = Attachment(kind: a.kind, uuid: stored.uuid, compressedSize: stored.compressedSize,
+                                     uncompressedSize: stored.uncompressedSize, compression: stored.compression.rawValue,
+                                     md5Compressed: stored.md5Compressed, md5Uncompressed: stored.md5Uncompressed)
+        let replaced = try await index.replaceAttachment(level, id, expectedUUID: a.uuid, with: replacement)
+        // The file that is no longer referenced goes: the old one, or the new one when another call won.
+        let unused = replaced ? a.uuid : stored.uuid
+        _ = try? await Ingest.offloaded { () throws(StorageError) in try storage.remove(unused) }
+        guard replaced else {
+            throw RESTError(.badSequenceOfCalls, "The attachment changed while it was being rewritten: try again")
+        }
     }
 
     private func read(_ a: Attachment, decompressed: Bool) async throws -> [UInt8] {
