@@ -70,7 +70,6 @@ struct ReaderFuzzTests {
         }
         // Both outcomes occur: the mutations reach places the reader checks, and places it may tolerate.
         #expect(read > 0 && refused > 0, "read \(read), refused \(refused)")
-        #expect(read + refused == Self.files.count * rounds * 2)
     }
 }
 

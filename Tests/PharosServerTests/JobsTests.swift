@@ -71,29 +71,86 @@ import Testing
     @Test func canceledJobsFailAndNeverRun() async throws {
         let jobs = Jobs(concurrentJobs: 1, historySize: 10)
         let gate = Gate()
-        let ran = NIOLockedValueBox(false)
+        let ran = NIOLockedValueBox<[String]>([])
         let running = await jobs.submit(type: "Test", content: nil) {
             await gate.wait()
             return "late"
         }
         let pending = await jobs.submit(type: "Test", content: "planned") {
-            ran.withLockedValue { $0 = true }
+            ran.withLockedValue { $0.append("pending") }
             return nil
         }
-        #expect(await jobs.cancel(pending))
+        let next = await jobs.submit(type: "Test", content: nil) {
+            ran.withLockedValue { $0.append("next") }
+            return nil
+        }
         #expect(await jobs.cancel(running))
+        #expect(await jobs.cancel(pending))
         #expect(await !jobs.cancel("unknown"))
+        // The canceled work has not returned: it still holds the only slot, so the next job waits.
+        #expect(await jobs.job(running)?.state == .running)
+        #expect(await jobs.job(next)?.state == .pending)
         gate.release()
         for id in [running, pending] {
             let job = try await finished(jobs, id)
             #expect(job.state == .failure && job.error?.code == .canceledJob)
             #expect(Jobs.json(job)["ErrorCode"] == 37)
         }
-        // The canceled job's late answer does not revive it, and the other never started.
-        try await Task.sleep(for: .milliseconds(50))
-        #expect(await jobs.job(running)?.state == .failure)
-        #expect(!ran.withLockedValue { $0 })
+        #expect(try await finished(jobs, next).state == .success)
+        // The canceled job's late answer did not make it a success, and the canceled pending job never ran.
+        #expect(ran.withLockedValue { $0 } == ["next"])
         #expect(await jobs.job(pending)?.content == "planned")
+    }
+
+    @Test func historyKeepsTheJobsThatFinishedLast() async throws {
+        let jobs = Jobs(concurrentJobs: 2, historySize: 1)
+        let gate = Gate()
+        let long = await jobs.submit(type: "Test", content: nil) {
+            await gate.wait()
+            return "long"
+        }
+        let short = await jobs.submit(type: "Test", content: nil) { "short" }
+        _ = try await finished(jobs, short)
+        gate.release()
+        _ = try await finished(jobs, long)
+        #expect(await jobs.all().map(\.id) == [long])
+    }
+
+    @Test func outputFilesLastAsLongAsTheirJob() async throws {
+        let jobs = Jobs(concurrentJobs: 1, historySize: 1)
+        func archive() async throws -> (id: String, path: String) {
+            let output = JobOutput(contentType: "application/zip", filename: "archive.zip")
+            let id = await jobs.submitWithOutputs(type: "Archive", content: nil) {
+                try await output.write { sink in try await sink([1, 2, 3]) }
+                return Jobs.Outcome(content: nil, outputs: ["archive": output])
+            }
+            _ = try await finished(jobs, id)
+            return (id, output.path)
+        }
+        let first = try await archive()
+        #expect(FileManager.default.contents(atPath: first.path) == Data([1, 2, 3]))
+        // The next job pushes the first out of the history of one, and its file with it.
+        let second = try await archive()
+        #expect(await jobs.job(first.id) == nil)
+        #expect(!FileManager.default.fileExists(atPath: first.path))
+        #expect(FileManager.default.fileExists(atPath: second.path))
+        await jobs.shutdown()
+        #expect(!FileManager.default.fileExists(atPath: second.path))
+    }
+
+    @Test func shutdownStopsEveryJob() async throws {
+        let jobs = Jobs(concurrentJobs: 1, historySize: 10)
+        let gate = Gate()
+        let running = await jobs.submit(type: "Test", content: nil) {
+            await gate.wait()
+            return nil
+        }
+        let pending = await jobs.submit(type: "Test", content: nil) { nil }
+        await jobs.shutdown()
+        for id in [running, pending] {
+            #expect(await jobs.job(id)?.state == .failure)
+        }
+        gate.release()
     }
 
     @Test func failuresCarryOrthancsErrorAndHistoryIsBounded() async throws {

@@ -197,6 +197,12 @@ def test_media_have_a_dicomdir_that_references_every_file(server, corpus):
         # pydicom follows the records' offsets: every instance is found, and each record's file is the stored one.
         assert len(list(fileset)) == len(picked)
         for record in fileset:
+            # Each file hangs under its series, study and patient, whose keys are the file's own.
+            source = by_uid[record.ReferencedSOPInstanceUIDInFile]
+            # (a record node's key is its PatientID, StudyInstanceUID or SeriesInstanceUID)
+            ancestors = {node.record_type: node.key for node in record.node.ancestors}
+            assert ancestors == {"PATIENT": source.dataset.PatientID, "STUDY": source.dataset.StudyInstanceUID,
+                                 "SERIES": source.dataset.SeriesInstanceUID}, ancestors
             source = by_uid[record.ReferencedSOPInstanceUIDInFile]
             assert files["/".join(record.ReferencedFileID)] == source.path.read_bytes()
             assert record.ReferencedSOPClassUIDInFile == source.dataset.SOPClassUID
@@ -233,3 +239,31 @@ def test_media_have_a_dicomdir_that_references_every_file(server, corpus):
     assert server.get("/studies/00000000-00000000-00000000-00000000-00000000/media").status == 404
     assert server.post("/tools/create-media", b'["nothing"]').status == 404
     assert server.post("/tools/create-media", b'{"x": 1}').status == 400
+
+
+def test_archives_and_media_as_jobs(server, corpus):
+    import json
+    from helpers import wait_for_job
+    f = next(f for f in corpus if f.path.name == "CT_small.dcm")
+    assert server.upload(f.path).status == 200
+    study = orthanc_id(f.patient_id, f.study_uid)
+    for path, body, kind in [(f"/studies/{study}/archive", {"Asynchronous": True}, "Archive"),
+                             (f"/studies/{study}/media", {"Synchronous": False}, "Media"),
+                             ("/tools/create-archive", {"Resources": [study], "Asynchronous": True}, "Archive"),
+                             ("/tools/create-media", {"Resources": [study], "Asynchronous": True}, "Media")]:
+        answer = server.post(path, json.dumps(body).encode())
+        assert answer.status == 200 and set(answer.json()) == {"ID", "Path"}, (path, answer)
+        job = wait_for_job(server, answer.json()["ID"])
+        assert job["State"] == "Success" and job["Type"] == kind, job
+        content = job["Content"]
+        assert content["InstancesCount"] == 1 and content["UncompressedSize"] == str(f.path.stat().st_size)
+        download = server.get(f"/jobs/{job['ID']}/archive")
+        assert download.status == 200 and download.headers["Content-Type"] == "application/zip"
+        assert content["ArchiveSize"] == str(len(download.body))
+        z = zipfile.ZipFile(io.BytesIO(download.body))
+        names = [i.filename for i in z.infolist()]
+        assert f.path.read_bytes() in [z.read(n) for n in names]
+        assert ("DICOMDIR" in names) == (kind == "Media"), names
+        assert server.get(f"/jobs/{job['ID']}/nothing").status == 404
+    # A body that is not JSON is refused.
+    assert server.post(f"/studies/{study}/archive", b"{broken").status == 400

@@ -121,6 +121,9 @@ public struct DICOMClient: Sendable {
         } catch let error as NIOConnectionError {
             let cause = error.connectionErrors.first.map { "\($0.error)" } ?? error.dnsAError.map { "\($0)" } ?? "\(error)"
             throw DICOMNetworkError(.cannotConnect, "Cannot connect to \(calledAETitle) at \(host):\(port): \(cause)")
+        } catch {
+            // Anything else on the way to a connection (an address that does not resolve, a socket error).
+            throw DICOMNetworkError(.cannotConnect, "Cannot connect to \(calledAETitle) at \(host):\(port): \(error)")
         }
     }
 }

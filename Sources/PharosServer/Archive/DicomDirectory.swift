@@ -118,11 +118,13 @@ struct DicomDirectory {
         case "88.59": return "KEY OBJECT DOC"
         case "481.2": return "RT DOSE"
         case "481.3": return "RT STRUCTURE SET"
-        case "481.4", "481.6", "481.7": return "RT TREAT RECORD"
+        case "481.4", "481.6", "481.7", "481.9": return "RT TREAT RECORD"
         case "481.5", "481.8": return "RT PLAN"
         case "66": return "RAW DATA"
-        case "66.1": return "REGISTRATION"
+        case "66.1", "66.3": return "REGISTRATION"
         case "66.2": return "FIDUCIAL"
+        case "66.4": return "IMAGE"
+        case "66.5": return "SURFACE"
         default: break
         }
         if rest.hasPrefix("88.") { return "SR DOCUMENT" }

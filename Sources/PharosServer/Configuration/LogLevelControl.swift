@@ -37,7 +37,8 @@ public final class LogLevelControl: Sendable {
     }
 }
 
-/// Standard error output whose level is the process's shared one.
+/// Standard error output whose level is the process's shared one: setting any logger's `logLevel` sets it for every
+/// logger of the process.
 struct SharedLevelHandler: LogHandler {
     var inner: StreamLogHandler
 

@@ -9,7 +9,7 @@ func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: 
     ChangeRoutes(index: services.index).register(on: routes)
     JobRoutes(jobs: services.jobs).register(on: routes)
     AttachmentRoutes(index: services.index, storage: services.storage).register(on: routes)
-    ArchiveRoutes(index: services.index, instanceData: instanceData).register(on: routes)
+    ArchiveRoutes(index: services.index, instanceData: instanceData, jobs: services.jobs).register(on: routes)
     ToolsRoutes(index: services.index, finder: services.finder, instanceData: instanceData,
                 configuration: configuration).register(on: routes)
     ImageRoutes(renderer: Renderer(instanceData: instanceData), index: services.index).register(on: routes)

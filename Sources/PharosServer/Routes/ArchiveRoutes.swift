@@ -2,24 +2,22 @@ import DICOM
 import Foundation
 import PharosIndex
 
-/// ZIP archives of instances, answered synchronously (Orthanc's "Synchronous": true) and streamed as the files are
-/// read: `/{patients,studies,series}/{id}/archive` and `/tools/create-archive` in Orthanc's folder layout
+/// ZIP archives of instances, streamed as the files are read, or made by a job (`"Asynchronous": true`):
+/// `/{patients,studies,series}/{id}/archive` and `/tools/create-archive` in Orthanc's folder layout
 /// (`ArchiveLayout`); `/{patients,studies,series}/{id}/media` and `/tools/create-media[-extended]` as DICOM media,
 /// `IMAGES/IM0`… and a `DICOMDIR` (`DicomDirectory`).
 struct ArchiveRoutes {
     let index: any Index
     let instanceData: InstanceData
+    let jobs: Jobs
 
-    /// What the ZIP holds besides the files.
-    enum Kind: Sendable {
-        case archive
-        case media(extended: Bool)
-    }
+    typealias Kind = ArchiveContent.Kind
 
-    /// Options of a request: the download's name and, for media, extended DICOMDIR records.
+    /// Options of a request: the download's name, for media extended DICOMDIR records, and whether a job makes it.
     struct Options: Sendable {
         var filename: String?
         var extended = false
+        var asynchronous = false
     }
 
     func register(on routes: RouteTable) {
@@ -30,7 +28,8 @@ struct ArchiveRoutes {
                     return try await zip(of: level, try request.id(context), options, media: media)
                 }
                 routes.post("/\(level.collection)/{id}/\(path)") { request, context in
-                    let body = try? JSONValue.parse(try await request.collectBody(limit: 1 << 16))
+                    // An empty body is allowed; one that is not JSON is refused, as Orthanc does.
+                    let body = request.body.isEmpty ? nil : try await request.jsonBody(limit: 1 << 16)
                     let options = Self.options(request, body: body)
                     return try await zip(of: level, try request.id(context), options, media: media)
                 }
@@ -48,7 +47,8 @@ struct ArchiveRoutes {
                 let body = try await request.collectBody(limit: 1 << 24)
                 let ids = try Self.resourceList(body)
                 let options = Self.options(request, body: try? JSONValue.parse(body))
-                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename))
+                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename),
+                                     asynchronous: options.asynchronous)
             }
             routes.get("/tools/\(name)") { request, _ in
                 guard let list = request.uri.queryParameters.get("resources") else {
@@ -56,12 +56,14 @@ struct ArchiveRoutes {
                 }
                 let ids = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
                 let options = Self.options(request, body: nil)
-                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename))
+                return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename),
+                                     asynchronous: false)
             }
         }
     }
 
-    /// `filename` and `extended` from the query string, overridden by `Filename` and `Extended` in a JSON body.
+    /// `filename` and `extended` from the query string, overridden by `Filename` and `Extended` in a JSON body, which
+    /// may also ask for a job.
     static func options(_ request: Request, body: JSONValue?) -> Options {
         let query = request.uri.queryParameters
         var options = Options(filename: query.get("filename"))
@@ -69,6 +71,7 @@ struct ArchiveRoutes {
         if case .object(let members)? = body {
             if case .string(let name)? = members["Filename"] { options.filename = name }
             if case .bool(let flag)? = members["Extended"] { options.extended = flag }
+            options.asynchronous = Jobs.isAsynchronous(body)
         }
         return options
     }
@@ -103,11 +106,12 @@ struct ArchiveRoutes {
         guard try await index.resource(level, id) != nil else { throw RESTError.unknownResource() }
         let instances = try await index.descendants(of: level, id, at: .instance)
         return try await zip(instances: instances, media ? .media(extended: options.extended) : .archive,
-                             name: Self.attachmentName(options.filename) ?? "\(id).zip")
+                             name: Self.attachmentName(options.filename) ?? "\(id).zip",
+                             asynchronous: options.asynchronous)
     }
 
     /// The ZIP of several resources of any levels, an instance reached twice stored once; `Archive.zip` unless named.
-    private func zip(of ids: [String], _ kind: Kind, name: String?) async throws -> Response {
+    private func zip(of ids: [String], _ kind: Kind, name: String?, asynchronous: Bool) async throws -> Response {
         var instances: [String] = []
         var seen: Set<String> = []
         for id in ids {
@@ -115,71 +119,43 @@ struct ArchiveRoutes {
             let found = level == .instance ? [id] : try await index.descendants(of: level, id, at: .instance)
             for instance in found where seen.insert(instance).inserted { instances.append(instance) }
         }
-        return try await zip(instances: instances, kind, name: name ?? "Archive.zip")
+        return try await zip(instances: instances, kind, name: name ?? "Archive.zip", asynchronous: asynchronous)
     }
 
-    /// Files read from storage at once while the archive is written.
-    static let concurrentReads = 8
-    /// Archive bytes gathered before each write to the client.
-    static let partSize = 1 << 20
-
-    /// The ZIP of `instances`, streamed, downloaded as `name`.
-    private func zip(instances: [String], _ kind: Kind, name: String) async throws -> Response {
-        let lineages = try await index.lineages(.instance, instances)
-        let entries: [(instance: String, path: String)]
-        let trailer: (path: String, bytes: [UInt8])?
-        switch kind {
-        case .archive:
-            entries = ArchiveLayout(lineages).entries
-            trailer = nil
-        case .media(let extended):
-            var described: [DicomDirectory.Instance] = []
-            for lineage in lineages {
-                let metadata = try await index.metadata(.instance, lineage.publicIDs[0])
-                described.append(DicomDirectory.Instance(lineage: lineage, sopClassUID: metadata[.sopClassUid] ?? "",
-                                                         transferSyntaxUID: metadata[.transferSyntax] ?? ""))
-            }
-            let directory = DicomDirectory(described, extended: extended)
-            entries = directory.entries
-            trailer = ("DICOMDIR", try directory.serialized())
-        }
-        let now = Calendar(identifier: .gregorian).dateComponents(in: .current, from: Date())
-        let date = (now.year ?? 1980, now.month ?? 1, now.day ?? 1, now.hour ?? 0, now.minute ?? 0, now.second ?? 0)
+    /// The ZIP of `instances`, downloaded as `name`: streamed, or written to a file by a job when the body asks
+    /// for `"Asynchronous": true` (`GET /jobs/{id}/archive` then downloads it).
+    private func zip(instances: [String], _ kind: ArchiveContent.Kind, name: String,
+                     asynchronous: Bool) async throws -> Response {
+        let content = try await ArchiveContent.make(instances: instances, kind, index: index)
         let instanceData = self.instanceData
-        // Streamed: only a few files and one part are held at a time, whatever the size of the archive.
-        return Response(status: .ok, headers: [.contentType: "application/zip",
-                                               .contentDisposition: "filename=\"\(name)\""]) { body in
-            var writer = ZipWriter(date: date)
-            var part: [UInt8] = []
-            var start = 0
-            while start < entries.count {
-                let batch = Array(entries[start ..< min(entries.count, start + Self.concurrentReads)])
-                let files = try await Self.read(batch.map(\.instance), instanceData)
-                for (entry, bytes) in Swift.zip(batch, files) {
-                    writer.add(entry.path, bytes, to: &part)
-                    if part.count >= Self.partSize {
-                        try await body.write(part)
-                        part = []
-                    }
-                }
-                start += batch.count
+        guard asynchronous else {
+            return Response(status: .ok, headers: [.contentType: "application/zip",
+                                                   .contentDisposition: "filename=\"\(name)\""]) { body in
+                try await content.write(instanceData) { try await body.write($0) }
             }
-            if let trailer { writer.add(trailer.path, trailer.bytes, to: &part) }
-            part += writer.finish()
-            try await body.write(part)
         }
-    }
-
-    /// The stored files of some instances, read at once, in order.
-    private static func read(_ ids: [String], _ instanceData: InstanceData) async throws -> [[UInt8]] {
-        try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
-            for (i, id) in ids.enumerated() {
-                group.addTask { (i, try await instanceData.fileBytes(ofInstance: id)) }
+        let type: String
+        if case .archive = kind { type = "Archive" } else { type = "Media" }
+        let id = await jobs.submitWithOutputs(type: type, content: .object(JSONObject([("Description", "REST API")]))) {
+            let file = JobOutput(contentType: "application/zip", filename: "archive.zip")
+            let totals: ArchiveContent.Totals
+            do {
+                totals = try await file.write { sink in try await content.write(instanceData, to: sink) }
+            } catch {
+                file.remove()
+                throw error
             }
-            var out = [[UInt8]](repeating: [], count: ids.count)
-            for try await (i, bytes) in group { out[i] = bytes }
-            return out
+            let json = JSONValue.object(JSONObject([
+                ("ArchiveSize", .string(String(totals.archiveSize))),
+                ("ArchiveSizeMB", .integer(totals.archiveSize / 1_048_576)),
+                ("Description", "REST API"),
+                ("InstancesCount", .integer(Int64(totals.instances))),
+                ("UncompressedSize", .string(String(totals.uncompressedSize))),
+                ("UncompressedSizeMB", .integer(totals.uncompressedSize / 1_048_576)),
+            ]))
+            return Jobs.Outcome(content: json, outputs: ["archive": file])
         }
+        return .json(Jobs.submitted(id))
     }
 
     /// A `filename` argument usable in the header: printable ASCII without quotes or backslashes.

@@ -11,7 +11,7 @@ struct AttachmentRoutes {
 
     /// What `GET …/attachments/{name}` lists.
     static let operations = ["compress", "compressed-data", "compressed-md5", "compressed-size", "data", "info",
-                             "is-compressed", "md5", "size", "uncompress", "uuid", "verify-md5"]
+                             "is-compressed", "md5", "size", "uncompress", "verify-md5", "uuid"]
 
     func register(on routes: RouteTable) {
         for level in ResourceLevel.allCases {

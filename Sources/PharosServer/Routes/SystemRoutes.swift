@@ -57,7 +57,6 @@ struct SystemRoutes {
         "shutdown", "unknown-sop-class-accepted",
     ]
 
-
     private func system() async throws -> Response {
         let c = configuration
         let members: [(String, JSONValue)] = [

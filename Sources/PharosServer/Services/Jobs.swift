@@ -10,6 +10,12 @@ actor Jobs {
         case pending = "Pending", running = "Running", success = "Success", failure = "Failure"
     }
 
+    /// What a finished job gives: its content, and files to download (`/jobs/{id}/{key}`).
+    struct Outcome: Sendable {
+        var content: JSONValue
+        var outputs: [String: JobOutput] = [:]
+    }
+
     /// One job: what it is, where it stands, what it gave.
     struct Job: Sendable {
         let id: String
@@ -23,7 +29,10 @@ actor Jobs {
         var content: JSONValue
         var error: RESTError?
         var task: Task<Void, Never>?
-        let work: @Sendable () async throws -> JSONValue
+        /// Cancellation was asked while the work ran: it ends as canceled whatever it answers.
+        var canceled = false
+        var outputs: [String: JobOutput] = [:]
+        let work: @Sendable () async throws -> Outcome
     }
 
     let concurrentJobs: Int
@@ -40,6 +49,12 @@ actor Jobs {
     /// Queues `work` and answers the job's ID; `content` is shown until the work answers its own.
     func submit(type: String, priority: Int = 0, content: JSONValue,
                 work: @escaping @Sendable () async throws -> JSONValue) -> String {
+        submitWithOutputs(type: type, priority: priority, content: content) { Outcome(content: try await work()) }
+    }
+
+    /// Queues `work`, which may leave files to download; answers the job's ID.
+    func submitWithOutputs(type: String, priority: Int = 0, content: JSONValue,
+                           work: @escaping @Sendable () async throws -> Outcome) -> String {
         let id = UUID().uuidString.lowercased()
         jobs[id] = Job(id: id, type: type, priority: priority, creation: Date(), content: content, work: work)
         order.append(id)
@@ -52,19 +67,40 @@ actor Jobs {
 
     func job(_ id: String) -> Job? { jobs[id] }
 
-    /// Stops a pending or running job: it ends as a failure ("canceled"). False when the job is unknown; a finished
-    /// job is left as it is.
+    /// Stops a pending or running job: it ends as a failure ("canceled"). A running job keeps its place among the
+    /// running ones until its work returns, so no more than `concurrentJobs` ever run. False when the job is
+    /// unknown; a finished job is left as it is.
     func cancel(_ id: String) -> Bool {
         guard var job = jobs[id] else { return false }
-        guard job.state == .pending || job.state == .running else { return true }
-        job.task?.cancel()
-        job.task = nil
-        job.state = .failure
-        job.error = RESTError(.canceledJob)
-        job.completion = Date()
-        jobs[id] = job
-        finished()
+        switch job.state {
+        case .pending:
+            job.state = .failure
+            job.error = RESTError(.canceledJob)
+            job.completion = Date()
+            jobs[id] = job
+            finished()
+        case .running:
+            job.canceled = true
+            job.task?.cancel()
+            jobs[id] = job
+        case .success, .failure:
+            break
+        }
         return true
+    }
+
+    /// Stops every job (the server is stopping): pending ones never start, running ones are cancelled.
+    func shutdown() {
+        for id in order {
+            guard var job = jobs[id], job.state == .pending || job.state == .running else { continue }
+            job.task?.cancel()
+            job.task = nil
+            job.state = .failure
+            job.error = RESTError(.canceledJob, "The server stopped")
+            job.completion = Date()
+            jobs[id] = job
+        }
+        for job in jobs.values { for output in job.outputs.values { output.remove() } }
     }
 
     private func startWaiting() {
@@ -78,7 +114,7 @@ actor Jobs {
             jobs[id]?.started = Date()
             let work = next.work
             jobs[id]?.task = Task { [weak self] in
-                let outcome: Result<JSONValue, any Error>
+                let outcome: Result<Outcome, any Error>
                 do { outcome = .success(try await work()) } catch { outcome = .failure(error) }
                 await self?.complete(id, outcome)
             }
@@ -86,13 +122,21 @@ actor Jobs {
         }
     }
 
-    private func complete(_ id: String, _ outcome: Result<JSONValue, any Error>) {
-        // A job canceled meanwhile keeps its cancellation.
-        guard var job = jobs[id], job.state == .running else { return }
+    private func complete(_ id: String, _ outcome: Result<Outcome, any Error>) {
+        // A job stopped by shutdown stays as it is (its files go); one canceled while running ends canceled.
+        guard var job = jobs[id], job.state == .running else {
+            if case .success(let result) = outcome { for output in result.outputs.values { output.remove() } }
+            return
+        }
         switch outcome {
-        case .success(let content):
+        case _ where job.canceled:
+            job.state = .failure
+            job.error = RESTError(.canceledJob)
+            if case .success(let result) = outcome { for output in result.outputs.values { output.remove() } }
+        case .success(let result):
             job.state = .success
-            job.content = content
+            job.content = result.content
+            job.outputs = result.outputs
         case .failure(let error):
             job.state = .failure
             job.error = ErrorResponses.map(error)
@@ -103,10 +147,12 @@ actor Jobs {
         finished()
     }
 
-    /// Forgets the oldest finished jobs past the history size, then starts waiting ones.
+    /// Forgets the jobs that finished first past the history size, then starts waiting ones.
     private func finished() {
-        let done = order.filter { jobs[$0].map { $0.state == .success || $0.state == .failure } ?? false }
+        let done = order.compactMap { jobs[$0] }.filter { $0.state == .success || $0.state == .failure }
+            .sorted { ($0.completion ?? .distantPast) < ($1.completion ?? .distantPast) }.map(\.id)
         for id in done.dropLast(historySize) {
+            for output in jobs[id]?.outputs.values ?? [:].values { output.remove() }
             jobs[id] = nil
             order.removeAll { $0 == id }
         }

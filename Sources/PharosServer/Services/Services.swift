@@ -48,6 +48,7 @@ struct Services: Sendable {
     }
 
     func shutdown() async throws {
+        await jobs.shutdown()
         stabilityMonitor?.cancel()
         await stabilityMonitor?.value
     }

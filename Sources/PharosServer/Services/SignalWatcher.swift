@@ -11,15 +11,16 @@ final class SignalWatcher: @unchecked Sendable {
     private let state = NIOLockedValueBox<(pending: Int32?, waiters: [UUID: CheckedContinuation<Int32?, Never>])>(
         (nil, [:]))
     // Kept for the life of the process: cancelling them would stop the watch.
-    private var sources: [any DispatchSourceSignal] = []
+    private let sources: [any DispatchSourceSignal]
 
     private init() {
         sources = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            return DispatchSource.makeSignalSource(signal: number, queue: .global())
+        }
+        for (number, source) in zip([SIGTERM, SIGINT], sources) {
             source.setEventHandler { [unowned self] in deliver(number) }
             source.resume()
-            return source
         }
     }
 
