@@ -41,6 +41,16 @@ public final class RouteTable: @unchecked Sendable {
     public func put(_ path: String, _ handler: @escaping Handler) { on(.put, path, handler) }
     public func delete(_ path: String, _ handler: @escaping Handler) { on(.delete, path, handler) }
 
+    /// The literal names one level below the literal path `path` (`/tools` → `find`, `lookup`…), sorted.
+    func names(under path: String) -> [String] {
+        var node = root
+        for segment in path.split(separator: "/") {
+            guard let next = node.literals[segment] else { return [] }
+            node = next
+        }
+        return node.literals.keys.map(String.init).sorted()
+    }
+
     /// The handler of `method` for `path` with the parameters it binds, or nil.
     func match(_ method: HTTPMethod, _ path: String) -> (Handler, RouteParameters)? {
         var parameters = RouteParameters()

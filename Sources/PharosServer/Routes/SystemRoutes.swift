@@ -19,7 +19,8 @@ struct SystemRoutes {
             }
             return .text(UID.generate())
         }
-        routes.get("/tools") { _, _ in .json(.array(Self.tools.map { .string($0) })) }
+        // Read from the table when asked: every route group has registered its tools by then.
+        routes.get("/tools") { _, _ in .json(.array(routes.names(under: "/tools").map { .string($0) })) }
         // Both answer first: the server stops only once the requests in progress, this one included, are answered.
         routes.post("/tools/shutdown") { _, _ in
             control.request(.shutdown)
@@ -49,13 +50,6 @@ struct SystemRoutes {
             return .text("", contentType: "text/plain")
         }
     }
-
-    /// The `/tools/…` routes served, as `GET /tools` lists them.
-    static let tools = [
-        "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended",
-        "default-encoding", "dicom-echo", "find", "generate-uid", "log-level", "lookup", "now", "now-local", "reset",
-        "shutdown", "unknown-sop-class-accepted",
-    ]
 
     private func system() async throws -> Response {
         let c = configuration
