@@ -68,7 +68,8 @@ public struct PharosServer: Sendable {
         let routes = RouteTable()
         registerAllRoutes(routes, services: services, configuration: configuration)
         let responder = RESTResponder(routes: routes, access: AccessControl(configuration: configuration),
-                                      errors: ErrorResponses(describeErrors: configuration.httpDescribeErrors))
+                                      errors: ErrorResponses(describeErrors: configuration.httpDescribeErrors),
+                                      metrics: services.metrics)
         // An idle connection is kept a minute per unit of KeepAliveTimeout, as under Hummingbird before.
         let settings = HTTPServer.Settings(
             host: configuration.httpBindAddress, port: configuration.httpPort,

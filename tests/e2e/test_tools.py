@@ -8,8 +8,8 @@ def test_tools_show_the_running_configuration(make_server):
     tools = server.get_json("/tools")
     assert tools == sorted(["accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media",
                             "create-media-extended", "default-encoding", "dicom-echo", "find", "generate-uid",
-                            "log-level", "lookup", "now", "now-local", "reset", "shutdown",
-                            "unknown-sop-class-accepted"])
+                            "log-level", "lookup", "metrics", "metrics-prometheus", "now", "now-local", "reset",
+                            "shutdown", "unknown-sop-class-accepted"])
     syntaxes = server.get_json("/tools/accepted-transfer-syntaxes")
     assert "1.2.840.10008.1.2" in syntaxes and "1.2.840.10008.1.2.4.90" in syntaxes
     assert "1.2.840.10008.1.2.1" not in syntaxes and all(
@@ -92,3 +92,29 @@ def test_shutdown_answers_then_stops_the_server(server):
     answer = server.post("/tools/shutdown", b"")
     assert answer.status == 200 and answer.json() == {}
     assert server.process.wait(30) == 0
+
+
+def test_prometheus_metrics_follow_the_archive_and_can_be_turned_off(server, corpus):
+    picked = [f for f in corpus if f.path.name in ("CT_small.dcm", "MR_small.dcm")]
+    for f in picked:
+        assert server.upload(f.path).status == 200
+    answer = server.get("/tools/metrics-prometheus")
+    assert answer.status == 200 and answer.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+    metrics = {}
+    for line in answer.body.decode().splitlines():
+        name, value, stamp = line.split(" ")
+        assert int(stamp) > 1_700_000_000_000
+        metrics[name] = float(value)
+    assert metrics["orthanc_count_instances"] == 2 and metrics["orthanc_count_patients"] == 2
+    size = sum(f.path.stat().st_size for f in picked)
+    assert abs(metrics["orthanc_disk_size_mb"] - size / 1048576) < 1e-6
+    # This very request is being answered.
+    assert metrics["orthanc_rest_api_active_requests"] == 1
+    assert metrics["orthanc_jobs_running"] == 0 and metrics["orthanc_jobs_completed"] == 0
+    assert server.get("/tools/metrics").body == b"1"
+    assert server.request("PUT", "/tools/metrics", body=b"0").status == 200
+    assert server.get("/tools/metrics").body == b"0"
+    assert server.get("/tools/metrics-prometheus").body == b""
+    assert server.request("PUT", "/tools/metrics", body=b"maybe").status == 400
+    assert server.request("PUT", "/tools/metrics", body=b"1").status == 200
+    assert b"orthanc_count_studies 2 " in server.get("/tools/metrics-prometheus").body

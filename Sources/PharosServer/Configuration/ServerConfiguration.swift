@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable {
     public var defaultEncoding = "Latin1"
     public var limitFindResults = 0
     /// Background jobs run at once, and finished ones kept listed (Orthanc's `ConcurrentJobs`, `JobsHistorySize`).
+    /// `/tools/metrics-prometheus` answers (Orthanc's `MetricsEnabled`).
+    public var metricsEnabled = true
     public var concurrentJobs = 2
     public var jobsHistorySize = 10
     public var limitFindInstances = 0
@@ -67,7 +69,7 @@ public struct ServerConfiguration: Sendable {
         "DicomAlwaysAllowEcho", "DicomAlwaysAllowStore", "DicomAlwaysAllowFind", "DicomAlwaysAllowMove",
         "DicomAlwaysAllowGet", "DicomCheckModalityHost", "StrictAetComparison", "DicomScpTimeout", "DicomScuTimeout",
         "MaximumPduLength", "UnknownSopClassAccepted", "AcceptedTransferSyntaxes", "DicomAssociationCloseDelay",
-        "ConcurrentJobs", "JobsHistorySize",
+        "ConcurrentJobs", "JobsHistorySize", "MetricsEnabled",
     ] + transferSyntaxSwitches)
 
     /// Orthanc's per-family switches (deprecated in favour of AcceptedTransferSyntaxes, still honoured).
@@ -100,6 +102,7 @@ public struct ServerConfiguration: Sendable {
         try reader.string("DefaultEncoding", &defaultEncoding)
         try reader.int("LimitFindResults", &limitFindResults, range: 0 ... Int.max)
         try reader.int("ConcurrentJobs", &concurrentJobs, range: 0 ... 1024)
+        try reader.bool("MetricsEnabled", &metricsEnabled)
         try reader.int("JobsHistorySize", &jobsHistorySize, range: 0 ... 100_000)
         try reader.int("LimitFindInstances", &limitFindInstances, range: 0 ... Int.max)
         try reader.int("MaximumStorageSize", &maximumStorageSize, range: 0 ... Int.max)

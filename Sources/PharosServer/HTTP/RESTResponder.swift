@@ -4,8 +4,12 @@ struct RESTResponder: Sendable {
     let routes: RouteTable
     let access: AccessControl
     let errors: ErrorResponses
+    /// Counts the requests being answered, for the metrics.
+    var metrics: Metrics?
 
     func respond(to request: Request, context: PharosRequestContext) async -> Response {
+        metrics?.requestBegan()
+        defer { metrics?.requestEnded() }
         var context = context
         var request = request
         context.logger.debug("HTTP \(request.method) \(request.uri.path)")

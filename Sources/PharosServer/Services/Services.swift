@@ -20,6 +20,8 @@ struct Services: Sendable {
     let jobs: Jobs
     /// How `/tools/shutdown` and `/tools/reset` reach the serving loop.
     let control = ServerControl()
+    /// REST activity and whether `/tools/metrics-prometheus` answers.
+    let metrics: Metrics
     /// The task that turns quiet resources stable; cancelled at shutdown.
     let stabilityMonitor: Task<Void, Never>?
 
@@ -44,6 +46,7 @@ struct Services: Sendable {
                         logger: logger, dicomAccess: access, queries: QueryRetrieveArchive(),
                         jobs: Jobs(concurrentJobs: configuration.concurrentJobs,
                                    historySize: configuration.jobsHistorySize),
+                        metrics: Metrics(enabled: configuration.metricsEnabled),
                         stabilityMonitor: monitor)
     }
 
