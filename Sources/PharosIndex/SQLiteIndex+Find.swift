@@ -114,7 +114,14 @@ struct FindPlan: Sendable {
         case .equal(let v):
             return ("\(column) = ?", [prepare(v)])
         case .wildcard(let p):
-            return ("\(column) GLOB ?", [Matching.globPattern(prepare(p))])
+            // The pattern is bound through an expression, not as a bare parameter: SQLite would otherwise mark the
+            // statement to be prepared again at every execution (its LIKE/GLOB optimisation depends on the bound
+            // value). The literal prefix, when there is one, gives the same index range that optimisation would.
+            let pattern = Matching.globPattern(prepare(p))
+            let prefix = String(pattern.prefix { $0 != "*" && $0 != "?" && $0 != "[" })
+            guard !prefix.isEmpty else { return ("\(column) GLOB (? || '')", [pattern]) }
+            return ("\(column) >= ? AND \(column) < ? AND \(column) GLOB (? || '')",
+                    [prefix, prefix + "\u{10FFFF}", pattern])
         case .range(let lower, let upper):
             var parts: [String] = [], values: [any DatabaseValueConvertible & Sendable] = []
             if let lower, !lower.isEmpty { parts.append("\(column) >= ?"); values.append(prepare(lower)) }

@@ -379,6 +379,32 @@ import Testing
         }
     }
 
+    @Test func wildcardPrefixesBoundTheIndexRangeExactly() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let index = try open()
+        // Names around the prefix "MÜL": before it, equal to it, inside it, and just past it in byte order.
+        let stored = ["MUL^A", "MÜK^Z", "MÜL", "MÜL^A", "MÜLLER^B", "MÜL\u{10FFFD}X", "MÜM^C", "MÜ", "NUL^D"]
+        var ids: [String: String] = [:]
+        for (i, name) in stored.enumerated() {
+            let instance = makeInstance(patient: "W\(i)", study: "9.\(i)", series: "9.\(i).1", sop: "9.\(i).1.1",
+                                        patientName: name)
+            _ = try await index.store(instance, overwrite: false)
+            ids[name] = instance.identifiers.patient
+        }
+        func names(_ pattern: String, insensitive: Bool = false) async throws -> Set<String> {
+            let found = try await index.find(FindQuery(level: .patient, constraints: [.patientName: .wildcard(pattern)],
+                                                       caseSensitive: !insensitive))
+            return Set(found.compactMap { id in ids.first { $0.value == id }?.key })
+        }
+        #expect(try await names("MÜL*") == ["MÜL", "MÜL^A", "MÜLLER^B", "MÜL\u{10FFFD}X"])
+        #expect(try await names("MÜL?*") == ["MÜL^A", "MÜLLER^B", "MÜL\u{10FFFD}X"])
+        #expect(try await names("MÜL^?") == ["MÜL^A"])
+        #expect(try await names("*^?") == ["MUL^A", "MÜK^Z", "MÜL^A", "MÜLLER^B", "MÜM^C", "NUL^D"])
+        // The same patterns again, with other values bound to the kept statements.
+        #expect(try await names("MÜ*") == ["MÜK^Z", "MÜL", "MÜL^A", "MÜLLER^B", "MÜL\u{10FFFD}X", "MÜM^C", "MÜ"])
+        #expect(try await names("mül*", insensitive: true).isSuperset(of: ["MUL^A", "MÜL", "MÜLLER^B"]))
+    }
+
     @Test func findDrivenByTheConstraintWithFewestCandidates() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let index = try open()
