@@ -21,6 +21,8 @@ public struct FindQuery: Sendable, Equatable {
     public var since: Int
     public var limit: Int?
     public var labels: [String]
+    /// How `labels` select: resources with every one (Orthanc's default), with any, or with none of them.
+    public var labelsConstraint: LabelsConstraint = .all
     /// Study level only: a study matches when one of its series has one of these modalities (ModalitiesInStudy).
     public var modalitiesInStudy: [String]?
 
@@ -34,4 +36,9 @@ public struct FindQuery: Sendable, Equatable {
         self.labels = labels
         self.modalitiesInStudy = modalitiesInStudy
     }
+}
+
+/// Orthanc's `LabelsConstraint` of `/tools/find`.
+public enum LabelsConstraint: String, Sendable, Equatable {
+    case all = "All", any = "Any", none = "None"
 }

@@ -52,6 +52,13 @@ public protocol Index: Sendable {
     func metadata(_ level: ResourceLevel, _ publicID: String) async throws -> [MetadataKind: String]
     func setMetadata(_ level: ResourceLevel, _ publicID: String, _ kind: MetadataKind, _ value: String?) async throws -> Bool
 
+    /// The labels of a resource, sorted; nil when the resource does not exist.
+    func labels(_ level: ResourceLevel, _ publicID: String) async throws -> [String]?
+    /// Adds (`present`) or removes a label of a resource; false when the resource does not exist.
+    func setLabel(_ level: ResourceLevel, _ publicID: String, _ label: String, present: Bool) async throws -> Bool
+    /// Every label some resource carries, sorted.
+    func allLabels() async throws -> [String]
+
     /// The protected flag (protected patients are never recycled).
     func setProtected(_ publicID: String, _ isProtected: Bool) async throws -> Bool
 

@@ -79,10 +79,30 @@ struct FindPlan: Sendable {
                 test: "EXISTS (SELECT 1 FROM identifiers WHERE resourceId = {r}.id AND tag = ? AND \(test))",
                 arguments: [Int64(tag.rawValue)] + values))
         }
-        for label in query.labels {
-            indexed.append(IndexedConstraint(
-                depth: 0, matching: "SELECT resourceId FROM labels WHERE label = ?",
-                test: "EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label = ?)", arguments: [label]))
+        if !query.labels.isEmpty {
+            let list = SQLValueList.membership(count: query.labels.count)
+            let labels = SQLValueList.arguments(query.labels)
+            switch query.labelsConstraint {
+            case .all:
+                for label in query.labels {
+                    indexed.append(IndexedConstraint(
+                        depth: 0, matching: "SELECT resourceId FROM labels WHERE label = ?",
+                        test: "EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label = ?)", arguments: [label]))
+                }
+            case .any:
+                indexed.append(IndexedConstraint(
+                    depth: 0, matching: "SELECT resourceId FROM labels WHERE label \(list)",
+                    test: "EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label \(list))", arguments: labels))
+            case .none:
+                // Matches most resources: counted, it never drives unless nothing else is given (the main query
+                // keeps the level; both forms take the same arguments).
+                indexed.append(IndexedConstraint(
+                    depth: 0,
+                    matching: "SELECT id FROM resources WHERE NOT EXISTS "
+                        + "(SELECT 1 FROM labels WHERE resourceId = resources.id AND label \(list))",
+                    test: "NOT EXISTS (SELECT 1 FROM labels WHERE resourceId = {r}.id AND label \(list))",
+                    arguments: labels))
+            }
         }
         if let modalities = query.modalitiesInStudy, level == .study, !modalities.isEmpty {
             // A study matches when one of its series has one of the modalities (kept per study by the schema).

@@ -138,6 +138,30 @@ public final class SQLiteIndex: Index {
         }
     }
 
+    public func labels(_ level: ResourceLevel, _ publicID: String) async throws -> [String]? {
+        try readNow("read labels") { db in
+            guard let id = try Self.internalID(db, level, publicID) else { return nil }
+            return try String.fetchAll(db.cachedStatement(sql: "SELECT label FROM labels WHERE resourceId = ? ORDER BY label"),
+                                       arguments: [id])
+        }
+    }
+
+    public func setLabel(_ level: ResourceLevel, _ publicID: String, _ label: String, present: Bool) async throws -> Bool {
+        try await write("change a label") { db in
+            guard let id = try Self.internalID(db, level, publicID) else { return false }
+            let sql = present ? "INSERT OR IGNORE INTO labels(resourceId, label) VALUES (?, ?)"
+                : "DELETE FROM labels WHERE resourceId = ? AND label = ?"
+            try db.execute(sql: sql, arguments: [id, label])
+            return true
+        }
+    }
+
+    public func allLabels() async throws -> [String] {
+        try await read("list labels") { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT DISTINCT label FROM labels ORDER BY label"))
+        }
+    }
+
     public func setProtected(_ publicID: String, _ isProtected: Bool) async throws -> Bool {
         try await write("change the protection of a patient") { db in
             try db.execute(sql: "UPDATE resources SET isProtected = ? WHERE publicId = ? AND level = 0",

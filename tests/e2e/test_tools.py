@@ -6,10 +6,10 @@ def test_tools_show_the_running_configuration(make_server):
                           "AcceptedTransferSyntaxes": ["1.2.840.10008.1.2", "1.2.840.10008.1.2.4.9*"],
                           "Jpeg2000TransferSyntaxAccepted": True})
     tools = server.get_json("/tools")
-    assert tools == sorted(["accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media",
-                            "create-media-extended", "default-encoding", "dicom-echo", "find", "generate-uid",
-                            "log-level", "lookup", "metrics", "metrics-prometheus", "now", "now-local", "reset",
-                            "shutdown", "unknown-sop-class-accepted"])
+    assert tools == sorted([
+        "accepted-transfer-syntaxes", "bulk-delete", "create-archive", "create-media", "create-media-extended",
+        "default-encoding", "dicom-echo", "find", "generate-uid", "labels", "log-level", "lookup", "metrics",
+        "metrics-prometheus", "now", "now-local", "reset", "shutdown", "unknown-sop-class-accepted"])
     syntaxes = server.get_json("/tools/accepted-transfer-syntaxes")
     assert "1.2.840.10008.1.2" in syntaxes and "1.2.840.10008.1.2.4.90" in syntaxes
     assert "1.2.840.10008.1.2.1" not in syntaxes and all(

@@ -8,6 +8,7 @@ func registerAllRoutes(_ routes: RouteTable, services: Services, configuration: 
                    configuration: configuration).register(on: routes)
     ChangeRoutes(index: services.index).register(on: routes)
     JobRoutes(jobs: services.jobs).register(on: routes)
+    LabelRoutes(index: services.index).register(on: routes)
     MetricsRoutes(index: services.index, jobs: services.jobs, metrics: services.metrics).register(on: routes)
     AttachmentRoutes(index: services.index, storage: services.storage).register(on: routes)
     ArchiveRoutes(index: services.index, instanceData: instanceData, jobs: services.jobs).register(on: routes)

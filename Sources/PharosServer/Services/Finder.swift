@@ -63,7 +63,18 @@ struct Finder: Sendable {
         if configured > 0 { limit = min(limit ?? configured, configured) }
         if limit == 0 { limit = nil }
         query.limit = limit
-        if let labels = body["Labels"]?.arrayValue { query.labels = labels.compactMap(\.stringValue) }
+        if let labels = body["Labels"] {
+            guard let list = labels.arrayValue, list.allSatisfy({ $0.stringValue.map(LabelRoutes.isValid) ?? false }) else {
+                throw RESTError(.badRequest, "Labels must be a list of labels (letters, digits, \"-\", \"_\")")
+            }
+            query.labels = list.compactMap(\.stringValue)
+        }
+        if let constraint = body["LabelsConstraint"] {
+            guard let name = constraint.stringValue, let parsed = LabelsConstraint(rawValue: name) else {
+                throw RESTError(.badRequest, "LabelsConstraint must be \"All\", \"Any\" or \"None\"")
+            }
+            query.labelsConstraint = parsed
+        }
         var requested: [Tag] = []
         for item in body["RequestedTags"]?.arrayValue ?? [] {
             guard let name = item.stringValue, let tag = Self.tag(named: name) else {
