@@ -209,6 +209,10 @@ def test_media_have_a_dicomdir_that_references_every_file(server, corpus):
             assert record.ReferencedTransferSyntaxUIDInFile == source.dataset.file_meta.TransferSyntaxUID
         types = {r.DirectoryRecordType for r in fileset}
         assert types == {"IMAGE", "RT PLAN"}, types
+        # A record other than IMAGE carries its type's own keys, read from the instance.
+        plan = next(r for r in fileset if r.DirectoryRecordType == "RT PLAN")
+        source = by_uid[plan.ReferencedSOPInstanceUIDInFile].dataset
+        assert plan.RTPlanLabel == source.RTPlanLabel and plan.RTPlanDate == source.RTPlanDate
         assert sorted(stored.values()) == sorted(v for k, v in files.items() if k != "DICOMDIR")
     finally:
         shutil.rmtree(folder)

@@ -28,7 +28,8 @@ struct ArchiveContent: Sendable {
     static let partSize = 1 << 20
 
     /// The content of `kind` for `instances`.
-    static func make(instances: [String], _ kind: Kind, index: any Index) async throws -> ArchiveContent {
+    static func make(instances: [String], _ kind: Kind, index: any Index,
+                     instanceData: InstanceData) async throws -> ArchiveContent {
         let lineages = try await index.lineages(.instance, instances)
         switch kind {
         case .archive:
@@ -37,8 +38,14 @@ struct ArchiveContent: Sendable {
             var described: [DicomDirectory.Instance] = []
             for lineage in lineages {
                 let metadata = try await index.metadata(.instance, lineage.publicIDs[0])
-                described.append(DicomDirectory.Instance(lineage: lineage, sopClassUID: metadata[.sopClassUid] ?? "",
-                                                         transferSyntaxUID: metadata[.transferSyntax] ?? ""))
+                var instance = DicomDirectory.Instance(lineage: lineage, sopClassUID: metadata[.sopClassUid] ?? "",
+                                                       transferSyntaxUID: metadata[.transferSyntax] ?? "")
+                // Records other than IMAGE list keys outside the main tags: read from the instance's header.
+                let wanted = DicomDirectory.recordKeys(DicomDirectory.recordType(sopClass: instance.sopClassUID))
+                if !wanted.isEmpty, let file = try? await instanceData.file(ofInstance: lineage.publicIDs[0]) {
+                    instance.extraKeys = DicomDirectory.extraKeys(wanted, from: file.dataSet)
+                }
+                described.append(instance)
             }
             let directory = DicomDirectory(described, extended: extended)
             return ArchiveContent(entries: directory.entries, trailer: ("DICOMDIR", try directory.serialized()))

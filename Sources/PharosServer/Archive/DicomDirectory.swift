@@ -10,6 +10,8 @@ struct DicomDirectory {
         var lineage: ResourceLineage
         var sopClassUID: String
         var transferSyntaxUID: String
+        /// The instance's own elements its record type asks for beyond the main tags (`recordKeys`), when read.
+        var extraKeys: [DataElement] = []
     }
 
     /// Path on the media per instance ID, in the order the files are to be written.
@@ -57,7 +59,7 @@ struct DicomDirectory {
                     Record(type: "SERIES", keys: Self.keys(tags[1], Self.seriesKeys(extended))))
             }
             let series = roots[patient].children[study].children.count - 1
-            var keys = Self.keys(tags[0], Self.instanceKeys)
+            var keys = Self.keys(tags[0], Self.instanceKeys) + instance.extraKeys
             keys += [
                 .string(Tag(0x0004, 0x1500), .CS, "IMAGES\\IM\(fileNumber)"),
                 .string(Tag(0x0004, 0x1510), .UI, instance.sopClassUID),
@@ -107,6 +109,39 @@ struct DicomDirectory {
 
     private static func number(_ tags: MainTags) -> Int? {
         tags[Tag(0x0020, 0x0013)].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// The keys a record type lists beyond Instance Number (PS3.3 F.5), taken from the instance itself: the RT
+    /// labels and dates, an SR's flags and concept name, a presentation state's label, a document's title.
+    static func recordKeys(_ type: String) -> [Tag] {
+        let contentDateTime = [Tag(0x0008, 0x0023), Tag(0x0008, 0x0033)]
+        let conceptName = Tag(0x0040, 0xA043)
+        switch type {
+        case "RT PLAN": return [Tag(0x300A, 0x0002), Tag(0x300A, 0x0006), Tag(0x300A, 0x0007)]
+        case "RT STRUCTURE SET": return [Tag(0x3006, 0x0002), Tag(0x3006, 0x0008), Tag(0x3006, 0x0009)]
+        case "RT DOSE": return [Tag(0x3004, 0x0004)]
+        case "RT TREAT RECORD": return [Tag(0x3008, 0x0250), Tag(0x3008, 0x0251)]
+        case "SR DOCUMENT":
+            return contentDateTime + [Tag(0x0040, 0xA030), conceptName, Tag(0x0040, 0xA491), Tag(0x0040, 0xA493)]
+        case "KEY OBJECT DOC", "WAVEFORM": return contentDateTime + (type == "KEY OBJECT DOC" ? [conceptName] : [])
+        case "PRESENTATION":
+            return [Tag(0x0008, 0x1115), Tag(0x0070, 0x0080), Tag(0x0070, 0x0081), Tag(0x0070, 0x0082),
+                    Tag(0x0070, 0x0083), Tag(0x0070, 0x0084)]
+        case "ENCAP DOC": return contentDateTime + [conceptName, Tag(0x0042, 0x0010), Tag(0x0042, 0x0012)]
+        default: return []
+        }
+    }
+
+    /// Those of `keys` that `dataSet` holds, when their text is plain ASCII (the record states no character set
+    /// for values copied as they are).
+    static func extraKeys(_ keys: [Tag], from dataSet: DataSet) -> [DataElement] {
+        func ascii(_ element: DataElement) -> Bool {
+            if let items = element.items {
+                return items.allSatisfy { item in item.elements.allSatisfy(ascii) }
+            }
+            return element.bytes.allSatisfy { $0 < 0x80 }
+        }
+        return keys.compactMap { dataSet[$0] }.filter(ascii)
     }
 
     /// The directory record type for a storage SOP class (PS3.3 F.5); IMAGE for the image classes and the rest.

@@ -126,7 +126,7 @@ struct ArchiveRoutes {
     /// for `"Asynchronous": true` (`GET /jobs/{id}/archive` then downloads it).
     private func zip(instances: [String], _ kind: ArchiveContent.Kind, name: String,
                      asynchronous: Bool) async throws -> Response {
-        let content = try await ArchiveContent.make(instances: instances, kind, index: index)
+        let content = try await ArchiveContent.make(instances: instances, kind, index: index, instanceData: instanceData)
         let instanceData = self.instanceData
         guard asynchronous else {
             return Response(status: .ok, headers: [.contentType: "application/zip",
