@@ -1,6 +1,7 @@
 import DICOMImaging
 import Foundation
 import Testing
+import TestSupport
 
 /// Malformed, truncated and unsupported streams end in a JPEGError (or a decoded image for harmless damage),
 /// never a crash or a hang.

@@ -1,5 +1,6 @@
 import DICOMImaging
 import Testing
+import TestSupport
 
 /// Lossless streams from the test encoder: every predictor with restart intervals, point transforms, 2 to 16 bits.
 @Suite struct JPEGLosslessSyntheticTests {

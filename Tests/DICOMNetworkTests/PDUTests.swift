@@ -1,6 +1,7 @@
 @testable import DICOMNetwork
 import DICOM
 import Testing
+import TestSupport
 
 @Suite("PDUs (PS3.8 §9.3)")
 struct PDUTests {
@@ -82,7 +83,7 @@ struct PDUTests {
 
     @Test("Random bytes and random corruptions never crash the decoder")
     func fuzz() {
-        var rng = SplitMix(seed: 42)
+        var rng = TestRandom(seed: 42)
         let valid = PDU.associateRQ(Self.request).encoded()
         var decodedSomething = 0
         for round in 0 ..< 3000 {
@@ -103,15 +104,3 @@ struct PDUTests {
     }
 }
 
-/// A small deterministic generator so fuzz rounds are reproducible.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import DICOM
 
 /// Corrupted copies of the real files: the reader, the JSON renderings and the writer must answer each with a value or
@@ -22,7 +23,7 @@ struct ReaderFuzzTests {
         case duplicateChunk
     }
 
-    static func mutate(_ original: [UInt8], _ mutation: Mutation, _ rng: inout FuzzRandom) -> [UInt8] {
+    static func mutate(_ original: [UInt8], _ mutation: Mutation, _ rng: inout TestRandom) -> [UInt8] {
         var bytes = original
         guard bytes.count > 8 else { return bytes }
         switch mutation {
@@ -46,7 +47,7 @@ struct ReaderFuzzTests {
     func corruptedFiles() throws {
         // PHAROS_FUZZ_SEED and PHAROS_FUZZ_ROUNDS explore further; the default run is the same every time.
         let environment = ProcessInfo.processInfo.environment
-        var rng = FuzzRandom(seed: environment["PHAROS_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5048_4152_4F53)
+        var rng = TestRandom(seed: environment["PHAROS_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x5048_4152_4F53)
         let rounds = environment["PHAROS_FUZZ_ROUNDS"].flatMap { Int($0) } ?? 24
         var read = 0, refused = 0
         for file in Self.files {
@@ -73,19 +74,3 @@ struct ReaderFuzzTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so fuzz rounds are reproducible.
-struct FuzzRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in 0 ..< n (n > 0).
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-}
