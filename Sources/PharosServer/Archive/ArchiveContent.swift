@@ -37,12 +37,13 @@ struct ArchiveContent: Sendable {
         case .media(let extended):
             var described: [DicomDirectory.Instance] = []
             for lineage in lineages {
-                let metadata = try await index.metadata(.instance, lineage.publicIDs[0])
+                guard let id = lineage.publicIDs.first else { continue }
+                let metadata = try await index.metadata(.instance, id)
                 var instance = DicomDirectory.Instance(lineage: lineage, sopClassUID: metadata[.sopClassUid] ?? "",
                                                        transferSyntaxUID: metadata[.transferSyntax] ?? "")
                 // Records other than IMAGE list keys outside the main tags: read from the instance's header.
                 let wanted = DicomDirectory.recordKeys(DicomDirectory.recordType(sopClass: instance.sopClassUID))
-                if !wanted.isEmpty, let file = try? await instanceData.file(ofInstance: lineage.publicIDs[0]) {
+                if !wanted.isEmpty, let file = try? await instanceData.file(ofInstance: id) {
                     instance.extraKeys = DicomDirectory.extraKeys(wanted, from: file.dataSet)
                 }
                 described.append(instance)

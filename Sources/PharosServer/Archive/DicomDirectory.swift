@@ -123,7 +123,8 @@ struct DicomDirectory {
         case "RT TREAT RECORD": return [Tag(0x3008, 0x0250), Tag(0x3008, 0x0251)]
         case "SR DOCUMENT":
             return contentDateTime + [Tag(0x0040, 0xA030), conceptName, Tag(0x0040, 0xA491), Tag(0x0040, 0xA493)]
-        case "KEY OBJECT DOC", "WAVEFORM": return contentDateTime + (type == "KEY OBJECT DOC" ? [conceptName] : [])
+        case "KEY OBJECT DOC": return contentDateTime + [conceptName]
+        case "WAVEFORM": return contentDateTime
         case "PRESENTATION":
             return [Tag(0x0008, 0x1115), Tag(0x0070, 0x0080), Tag(0x0070, 0x0081), Tag(0x0070, 0x0082),
                     Tag(0x0070, 0x0083), Tag(0x0070, 0x0084)]

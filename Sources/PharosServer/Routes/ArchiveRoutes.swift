@@ -44,9 +44,9 @@ struct ArchiveRoutes {
         ]
         for (name, kind) in tools {
             routes.post("/tools/\(name)") { request, _ in
-                let body = try await request.collectBody(limit: 1 << 24)
+                let body = try? JSONValue.parse(try await request.collectBody(limit: 1 << 24))
                 let ids = try Self.resourceList(body)
-                let options = Self.options(request, body: try? JSONValue.parse(body))
+                let options = Self.options(request, body: body)
                 return try await zip(of: ids, kind(options), name: Self.attachmentName(options.filename),
                                      asynchronous: options.asynchronous)
             }
@@ -77,9 +77,9 @@ struct ArchiveRoutes {
     }
 
     /// The resource IDs of a `/tools/create-*` body, refused as Orthanc does.
-    static func resourceList(_ body: [UInt8]) throws -> [String] {
+    static func resourceList(_ body: JSONValue?) throws -> [String] {
         let list: JSONValue
-        switch try? JSONValue.parse(body) {
+        switch body {
         case .array(let items)?:
             list = .array(items)
         case .object(let members)?:

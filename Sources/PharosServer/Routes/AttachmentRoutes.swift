@@ -57,9 +57,9 @@ struct AttachmentRoutes {
             routes.post(base + "/verify-md5") { request, context in
                 let a = try await attachment(level, request, context)
                 // The file as stored first, then (when compressed) its content: both must match what was recorded.
-                var intact = MD5.hexDigest(try await read(a, decompressed: false)) == a.md5Compressed
+                var intact = try await digest(a, decompressed: false) == a.md5Compressed
                 if intact && a.compression != StorageCompression.none.rawValue {
-                    intact = MD5.hexDigest(try await read(a, decompressed: true)) == a.md5Uncompressed
+                    intact = try await digest(a, decompressed: true) == a.md5Uncompressed
                 }
                 guard intact else {
                     throw RESTError(.badRequest, "The attachment \(a.kind.name) of \(try request.id(context)) does "
@@ -120,11 +120,25 @@ struct AttachmentRoutes {
         }
     }
 
+    /// The MD5 of the attachment, read and hashed on the blocking pool (a large file would hold an event loop).
+    private func digest(_ a: Attachment, decompressed: Bool) async throws -> String {
+        let storage = self.storage
+        return try await Ingest.offloaded { () throws(StorageError) in
+            MD5.hexDigest(try Self.load(a, decompressed: decompressed, from: storage))
+        }
+    }
+
     private func read(_ a: Attachment, decompressed: Bool) async throws -> [UInt8] {
         let storage = self.storage
-        let compression = StorageCompression(rawValue: a.compression) ?? .none
         return try await Ingest.offloaded { () throws(StorageError) in
-            decompressed ? try storage.read(a.uuid, compression: compression) : try storage.readStored(a.uuid)
+            try Self.load(a, decompressed: decompressed, from: storage)
         }
+    }
+
+    /// The attachment's bytes as stored, or its content (decompressed); blocking.
+    private static func load(_ a: Attachment, decompressed: Bool,
+                             from storage: any StorageArea) throws(StorageError) -> [UInt8] {
+        guard decompressed else { return try storage.readStored(a.uuid) }
+        return try storage.read(a.uuid, compression: StorageCompression(rawValue: a.compression) ?? .none)
     }
 }

@@ -1,7 +1,9 @@
 import Foundation
+import NIOPosix
 
 /// A file a job produced for download at `/jobs/{id}/{key}` (the ZIP of an archive job), kept in the system's
-/// temporary folder until the job is forgotten.
+/// temporary folder until the job is forgotten. Its reads and writes run on NIO's blocking pool, never on the event
+/// loops that run the jobs' tasks.
 final class JobOutput: Sendable {
     let path: String
     let contentType: String
@@ -15,22 +17,52 @@ final class JobOutput: Sendable {
 
     /// Writes the file from the parts `produce` hands to its sink; answers what `produce` answers.
     func write<T>(_ produce: (_ sink: (_ part: [UInt8]) async throws -> Void) async throws -> T) async throws -> T {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw RESTError(.cannotWriteFile, "Cannot create the job's output file \(path)")
+        let path = self.path
+        let fd = try await Self.blocking { open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else { throw RESTError(.cannotWriteFile, "Cannot create the job's output file \(path)") }
+        defer { close(fd) }
+        return try await produce { part in
+            let written = try await Self.blocking {
+                part.withUnsafeBytes { bytes -> Bool in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let n = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                        if n < 0 && errno == EINTR { continue }
+                        guard n > 0 else { return false }
+                        offset += n
+                    }
+                    return true
+                }
+            }
+            guard written else { throw RESTError(.cannotWriteFile, "Cannot write the job's output file \(path)") }
         }
-        defer { try? handle.close() }
-        return try await produce { part in try handle.write(contentsOf: part) }
     }
 
     /// The file's bytes, read in parts of `chunk` bytes.
     func read(chunk: Int, _ body: ([UInt8]) async throws -> Void) async throws {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw RESTError(.inexistentFile, "The job's output is gone")
+        let path = self.path
+        let fd = try await Self.blocking { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw RESTError(.inexistentFile, "The job's output is gone") }
+        defer { close(fd) }
+        while true {
+            let part = try await Self.blocking { () -> [UInt8]? in
+                var buffer = [UInt8](repeating: 0, count: chunk)
+                var n: Int
+                repeat {
+                    n = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, chunk) }
+                } while n < 0 && errno == EINTR
+                guard n >= 0 else { return nil }
+                return Array(buffer[0 ..< n])
+            }
+            guard let part else { throw RESTError(.inexistentFile, "Cannot read the job's output file \(path)") }
+            if part.isEmpty { return }
+            try await body(part)
         }
-        defer { try? handle.close() }
-        while let data = try handle.read(upToCount: chunk), !data.isEmpty { try await body([UInt8](data)) }
     }
 
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { unlink(path) }
+
+    private static func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive { body() }
+    }
 }
